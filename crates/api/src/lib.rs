@@ -1,0 +1,25 @@
+//! The Ordinavo Customer Portal's HTTP service and command line.
+//!
+//! A guided tour:
+//! - [`config`]: `Settings` from `ORDINAVO_*` variables, and what `--production` refuses.
+//! - [`startup`]: the actix-web server: middleware, the portal and internal surfaces, the SPA.
+//! - [`error`]: RFC 9457 problem+json for every failure; nothing internal in a response.
+//! - [`openapi`]: the two OpenAPI documents (portal, internal) and their export.
+//! - [`health`], [`spa`], [`security_headers`], [`middleware`]: the edges of the server.
+//! - [`passwords`]: argon2id hashing and the password policy.
+//! - [`commands`]: what the `ordinavo` binary's subcommands do ([`cli`] declares them).
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod passwords;
+pub mod security_headers;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,148 @@
+//! Building and running the HTTP server: database, middleware, the two surfaces, the SPA.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use ordinavo_persistence::db::redact_url;
+use ordinavo_persistence::{ConnectOptions, Db};
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::error::{json_error_handler, path_error_handler, query_error_handler};
+use crate::state::AppState;
+use crate::{health, middleware, openapi, security_headers, spa};
+
+/// The largest JSON body any route accepts (uploads use multipart with their own limits).
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Opens the configured database and applies pending migrations. The error names the
+/// database (password redacted) and says what went wrong, for a clear message at start-up.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database_url.expose_secret();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let db = Db::connect(url, &ConnectOptions::default())
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("cannot migrate the database at {}", redact_url(url)))?;
+    Ok(db)
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Opens and migrates the database, then binds `settings.bind` (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = open_database(&settings).await?;
+        Self::build_with_db(settings, db)
+    }
+
+    /// Binds the server over an already opened and migrated database.
+    pub fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+        };
+        let server = serve(listener, state.clone())?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until the process receives SIGINT/SIGTERM (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let frontend_dir = state.settings.frontend_dir.clone();
+    if spa::files(&frontend_dir).is_none() {
+        tracing::info!(
+            dir = %frontend_dir.display(),
+            "no built SPA found; serving the APIs only"
+        );
+    }
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let app = App::new()
+            .wrap(security_headers::everywhere())
+            .wrap(middleware::problem_bodies())
+            .wrap_fn(|req, srv| {
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    middleware::request_id_header(&mut res);
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT_BYTES)
+                    .error_handler(json_error_handler),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
+            .app_data(web::PathConfig::default().error_handler(path_error_handler))
+            .service(health::healthz)
+            .service(health::readyz)
+            .service(
+                web::scope("/api/portal/v1")
+                    .wrap(security_headers::api())
+                    .service(openapi::portal_spec)
+                    .default_service(web::to(spa::not_found)),
+            )
+            .service(
+                web::scope("/api/internal/v1")
+                    .wrap(security_headers::api())
+                    .service(openapi::internal_spec)
+                    .default_service(web::to(spa::not_found)),
+            );
+        match spa::files(&frontend_dir) {
+            Some(files) => app.service(files),
+            None => app.default_service(web::to(spa::not_found)),
+        }
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,147 @@
+//! Portal grants: which customer (all of its locations, or a selected few) a portal user may
+//! see, and what they may do there. The portal scope of every request is derived from these.
+
+use chrono::{DateTime, Utc};
+use ordinavo_domain::ids::{CustomerId, GrantId, LocationId, PortalUserId, StaffUserId};
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::{Exec, run, time};
+
+/// One grant as written by staff. `location_ids` is ignored when `all_locations` is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewGrant {
+    pub portal_user_id: PortalUserId,
+    pub customer_id: CustomerId,
+    pub all_locations: bool,
+    pub can_submit_requests: bool,
+    pub can_view_reports: bool,
+    pub can_download_attachments: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_by: Option<StaffUserId>,
+}
+
+/// A user holds at most one grant per customer.
+pub const UQ_USER_CUSTOMER: &str = "uq_portal_grants_user_customer";
+
+/// Inserts the grant row (without its locations) and returns its id.
+#[tracing::instrument(skip_all, fields(portal_user_id = %g.portal_user_id))]
+pub async fn insert(ex: Exec<'_>, g: &NewGrant) -> Result<GrantId, StoreError> {
+    let id = Uuid::new_v4();
+    run!(ex, |c| {
+        sqlx::query(
+            "INSERT INTO portal_grants (id, portal_user_id, customer_id, all_locations, \
+             can_submit_requests, can_view_reports, can_download_attachments, expires_at, \
+             created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(id)
+        .bind(g.portal_user_id.into_uuid())
+        .bind(g.customer_id.into_uuid())
+        .bind(g.all_locations)
+        .bind(g.can_submit_requests)
+        .bind(g.can_view_reports)
+        .bind(g.can_download_attachments)
+        .bind(g.expires_at)
+        .bind(g.created_by.map(StaffUserId::into_uuid))
+        .bind(time::now())
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(GrantId::from_uuid(id))
+}
+
+/// Adds one location to a selected-locations grant. The location must belong to the grant's
+/// customer: the insert selects it through that join, so a foreign location adds nothing and
+/// answers `NotFound`.
+#[tracing::instrument(skip_all, fields(grant_id = %grant_id, location_id = %location_id))]
+pub async fn add_location(
+    ex: Exec<'_>,
+    grant_id: GrantId,
+    location_id: LocationId,
+) -> Result<(), StoreError> {
+    let inserted = run!(ex, |c| {
+        sqlx::query(
+            "INSERT INTO portal_grant_locations (grant_id, location_id) \
+             SELECT g.id, l.id FROM portal_grants g JOIN locations l \
+             ON l.customer_id = g.customer_id WHERE g.id = $1 AND l.id = $2",
+        )
+        .bind(grant_id.into_uuid())
+        .bind(location_id.into_uuid())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if inserted == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// A stored grant with the locations it lists (empty when `all_locations`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub id: GrantId,
+    pub portal_user_id: PortalUserId,
+    pub customer_id: CustomerId,
+    pub all_locations: bool,
+    pub location_ids: Vec<LocationId>,
+    pub can_submit_requests: bool,
+    pub can_view_reports: bool,
+    pub can_download_attachments: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    portal_user_id: Uuid,
+    customer_id: Uuid,
+    all_locations: bool,
+    can_submit_requests: bool,
+    can_view_reports: bool,
+    can_download_attachments: bool,
+    expires_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    location_id: Option<Uuid>,
+}
+
+/// Every grant of a portal user (expired ones included: this is the staff view), oldest
+/// first, each with its listed locations, in one query.
+#[tracing::instrument(skip_all, fields(portal_user_id = %user))]
+pub async fn for_user(ex: Exec<'_>, user: PortalUserId) -> Result<Vec<Grant>, StoreError> {
+    let rows = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(
+            "SELECT g.id, g.portal_user_id, g.customer_id, g.all_locations, \
+             g.can_submit_requests, g.can_view_reports, g.can_download_attachments, \
+             g.expires_at, g.created_at, gl.location_id \
+             FROM portal_grants g LEFT JOIN portal_grant_locations gl ON gl.grant_id = g.id \
+             WHERE g.portal_user_id = $1 ORDER BY g.created_at, g.id, gl.location_id",
+        )
+        .bind(user.into_uuid())
+        .fetch_all(c)
+        .await
+    })?;
+    let mut grants: Vec<Grant> = Vec::new();
+    for r in rows {
+        let location = r.location_id.map(LocationId::from_uuid);
+        match grants.last_mut() {
+            Some(g) if g.id.into_uuid() == r.id => g.location_ids.extend(location),
+            _ => grants.push(Grant {
+                id: GrantId::from_uuid(r.id),
+                portal_user_id: PortalUserId::from_uuid(r.portal_user_id),
+                customer_id: CustomerId::from_uuid(r.customer_id),
+                all_locations: r.all_locations,
+                location_ids: location.into_iter().collect(),
+                can_submit_requests: r.can_submit_requests,
+                can_view_reports: r.can_view_reports,
+                can_download_attachments: r.can_download_attachments,
+                expires_at: r.expires_at,
+                created_at: r.created_at,
+            }),
+        }
+    }
+    Ok(grants)
+}

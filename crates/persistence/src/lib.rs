@@ -1,0 +1,35 @@
+//! Storage for the Ordinavo Customer Portal.
+//!
+//! A guided tour:
+//! - [`db`] is the seam: [`Db`] (a pool on PostgreSQL or SQLite), [`Tx`] (one transaction per
+//!   use case) and [`Exec`] (where one query runs). Each query is one SQL text, expanded for both
+//!   native drivers by [`run!`]; the schema lives in `migrations/{sqlite,postgres}`.
+//! - [`error`] says what a caller can act on: not found, conflict on a named constraint, stale
+//!   version; everything else is opaque.
+//! - [`page`] is keyset pagination: opaque cursors, never OFFSET.
+//! - One module per aggregate ([`customers`], [`locations`], [`contacts`], [`staff_users`],
+//!   [`portal_users`], [`grants`]).
+//!   Internal read models select every column; portal read models (added with the portal
+//!   features) are separate structs that select only portal-safe columns.
+
+pub mod contacts;
+pub mod customers;
+pub mod db;
+pub mod error;
+pub mod grants;
+pub mod locations;
+pub mod page;
+pub mod portal_users;
+pub mod staff_users;
+pub mod testing;
+pub mod time;
+
+pub use db::{Backend, ConnectOptions, Db, Exec, Tx};
+pub use error::{OptionalExt, StoreError};
+
+/// Parses a status/kind column into its domain enum; an unknown value is a corrupt row.
+pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str) -> Result<T, StoreError> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Other(format!("unexpected enum value in database: {value}")))
+}
