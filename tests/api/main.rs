@@ -1,1 +1,10 @@
-//! placeholder
+//! Black-box tests of the HTTP server: each test spawns the real app on 127.0.0.1:0 over a
+//! fresh database (SQLite by default, PostgreSQL with `TEST_DATABASE_URL`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod demo;
+mod errors;
+mod health;
+mod openapi;
+mod security_headers;
+mod spa;

@@ -58,7 +58,7 @@ pub struct InternalApi;
 )]
 #[get("/openapi.json")]
 pub async fn portal_spec() -> HttpResponse {
-    HttpResponse::Ok().json(PortalApi::openapi())
+    HttpResponse::Ok().json(portal_document())
 }
 
 /// The internal API's own OpenAPI document.
@@ -71,7 +71,17 @@ pub async fn portal_spec() -> HttpResponse {
 )]
 #[get("/openapi.json")]
 pub async fn internal_spec() -> HttpResponse {
-    HttpResponse::Ok().json(InternalApi::openapi())
+    HttpResponse::Ok().json(internal_document())
+}
+
+/// The portal document as generated from the code.
+pub fn portal_document() -> utoipa::openapi::OpenApi {
+    PortalApi::openapi()
+}
+
+/// The internal document as generated from the code.
+pub fn internal_document() -> utoipa::openapi::OpenApi {
+    InternalApi::openapi()
 }
 
 /// The committed form of a document: pretty JSON with a trailing newline.
@@ -84,7 +94,7 @@ pub fn render(doc: &utoipa::openapi::OpenApi) -> anyhow::Result<String> {
 /// Writes `portal.json` and `internal.json` into `dir` (created if missing).
 pub fn export(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("portal.json"), render(&PortalApi::openapi())?)?;
-    std::fs::write(dir.join("internal.json"), render(&InternalApi::openapi())?)?;
+    std::fs::write(dir.join("portal.json"), render(&portal_document())?)?;
+    std::fs::write(dir.join("internal.json"), render(&internal_document())?)?;
     Ok(())
 }

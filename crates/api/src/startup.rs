@@ -93,6 +93,13 @@ impl Application {
     }
 }
 
+/// JSON bodies: at most `JSON_LIMIT_BYTES`, errors as problems (400 malformed, 413, 415).
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(json_error_handler)
+}
+
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let frontend_dir = state.settings.frontend_dir.clone();
     if spa::files(&frontend_dir).is_none() {
@@ -116,11 +123,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             })
             .wrap(TracingLogger::default())
             .app_data(data.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(JSON_LIMIT_BYTES)
-                    .error_handler(json_error_handler),
-            )
+            .app_data(json_config())
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .app_data(web::PathConfig::default().error_handler(path_error_handler))
             .service(health::healthz)
@@ -145,4 +148,75 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use actix_web::{HttpResponse, test};
+
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[allow(dead_code)]
+        name: String,
+    }
+
+    async fn accepts(_body: web::Json<Body>) -> HttpResponse {
+        HttpResponse::NoContent().finish()
+    }
+
+    async fn post(content_type: &str, body: Vec<u8>) -> (u16, serde_json::Value, String) {
+        let app = test::init_service(
+            App::new()
+                .app_data(json_config())
+                .route("/", web::post().to(accepts)),
+        )
+        .await;
+        let req = test::TestRequest::post()
+            .uri("/")
+            .insert_header(("content-type", content_type))
+            .set_payload(body)
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        let status = res.status().as_u16();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body: serde_json::Value =
+            serde_json::from_slice(&test::read_body(res).await).unwrap_or_default();
+        (status, body, ct)
+    }
+
+    #[actix_web::test]
+    async fn malformed_json_is_a_400_problem() {
+        let (status, body, ct) = post("application/json", b"{\"name\": ".to_vec()).await;
+        assert_eq!(status, 400);
+        assert_eq!(ct, "application/problem+json");
+        assert_eq!(body["code"], "malformed_json");
+    }
+
+    #[actix_web::test]
+    async fn a_wrongly_typed_field_is_a_400_problem() {
+        let (status, body, _) = post("application/json", b"{\"name\": 7}".to_vec()).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["code"], "malformed_json");
+    }
+
+    #[actix_web::test]
+    async fn an_oversized_body_is_a_413_problem() {
+        let big = format!("{{\"name\": \"{}\"}}", "x".repeat(JSON_LIMIT_BYTES));
+        let (status, body, _) = post("application/json", big.into_bytes()).await;
+        assert_eq!(status, 413);
+        assert_eq!(body["code"], "payload_too_large");
+    }
+
+    #[actix_web::test]
+    async fn a_non_json_body_is_a_415_problem() {
+        let (status, body, _) = post("text/plain", b"name=x".to_vec()).await;
+        assert_eq!(status, 415);
+        assert_eq!(body["code"], "unsupported_media_type");
+    }
 }

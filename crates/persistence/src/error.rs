@@ -10,7 +10,8 @@ pub enum StoreError {
     NotFound,
     /// A named unique or foreign-key constraint rejected the write. On PostgreSQL this is the
     /// constraint's own name; SQLite does not report names, so there it is derived from the
-    /// failing columns as `uq_<table>_<column>[_<column>…]` — the naming rule the migrations follow.
+    /// failing columns as `uq_<table>_<column>[_<column>…]` — the naming rule the migrations
+    /// follow — with the two abbreviated names mapped explicitly. Same name on both backends.
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
     /// An optimistic-concurrency check failed: the row changed since the caller read it.
@@ -68,7 +69,15 @@ fn sqlite_unique_name(message: &str) -> Option<String> {
         table.get_or_insert(t);
         names.push(c);
     }
-    Some(format!("uq_{}_{}", table?, names.join("_")))
+    let derived = format!("uq_{}_{}", table?, names.join("_"));
+    // The two constraints whose names abbreviate their columns (see the migrations).
+    Some(match derived.as_str() {
+        "uq_portal_grants_portal_user_id_customer_id" => "uq_portal_grants_user_customer".into(),
+        "uq_service_requests_submitted_by_idempotency_key" => {
+            "uq_service_requests_idempotency".into()
+        }
+        _ => derived,
+    })
 }
 
 /// Turns "no row" into `Ok(None)` for lookups that may legitimately miss.
@@ -101,7 +110,7 @@ mod tests {
                 "UNIQUE constraint failed: portal_grants.portal_user_id, portal_grants.customer_id"
             )
             .as_deref(),
-            Some("uq_portal_grants_portal_user_id_customer_id")
+            Some("uq_portal_grants_user_customer")
         );
         assert_eq!(sqlite_unique_name("CHECK constraint failed: x"), None);
     }
