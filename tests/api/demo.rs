@@ -14,10 +14,22 @@ async fn the_demo_company_has_customers_sites_staff_and_one_portal_user_per_gran
     let logins = demo::seed(&app.db).await.unwrap();
 
     let all = Limit::new(Some(100));
-    let customers = customers::list(app.db.exec(), None, all).await.unwrap().items;
+    let customers = customers::list(app.db.exec(), None, all)
+        .await
+        .unwrap()
+        .items;
     assert_eq!(customers.len(), 4);
-    assert_eq!(customers.iter().filter(|c| c.kind.as_str() == "partner").count(), 1);
-    let sites = locations::list(app.db.exec(), None, None, all).await.unwrap().items;
+    assert_eq!(
+        customers
+            .iter()
+            .filter(|c| c.kind.as_str() == "partner")
+            .count(),
+        1
+    );
+    let sites = locations::list(app.db.exec(), None, None, all)
+        .await
+        .unwrap()
+        .items;
     assert_eq!(sites.len(), 10);
     let zones: BTreeSet<_> = sites.iter().map(|l| l.fields.timezone.as_str()).collect();
     assert!(zones.len() >= 5, "several time zones: {zones:?}");
@@ -32,14 +44,23 @@ async fn the_demo_company_has_customers_sites_staff_and_one_portal_user_per_gran
 
     let mut kinds = Vec::new();
     for login in logins.iter().filter(|l| l.surface == "portal") {
-        let user = portal_users::find_by_email(app.db.exec(), &login.email).await.unwrap();
+        let user = portal_users::find_by_email(app.db.exec(), &login.email)
+            .await
+            .unwrap();
         let grants = grants::for_user(app.db.exec(), user.id).await.unwrap();
         assert_eq!(grants.len(), 1);
         let g = &grants[0];
-        kinds.push((g.all_locations, g.location_ids.len(), g.can_download_attachments));
+        kinds.push((
+            g.all_locations,
+            g.location_ids.len(),
+            g.can_download_attachments,
+        ));
     }
     kinds.sort();
-    assert_eq!(kinds, vec![(false, 2, true), (true, 0, false), (true, 0, true)]);
+    assert_eq!(
+        kinds,
+        vec![(false, 2, true), (true, 0, false), (true, 0, true)]
+    );
 }
 
 #[tokio::test]
@@ -49,7 +70,9 @@ async fn demo_passwords_are_stored_only_as_argon2id_hashes_and_verify() {
     let logins = demo::seed(&app.db).await.unwrap();
 
     let admin = logins.iter().find(|l| l.role == "admin").unwrap();
-    let stored = staff_users::find_by_email(app.db.exec(), &admin.email).await.unwrap();
+    let stored = staff_users::find_by_email(app.db.exec(), &admin.email)
+        .await
+        .unwrap();
     let hash = stored.password_hash.unwrap();
     assert!(hash.starts_with("$argon2id$"));
     assert!(ordinavo_api::passwords::verify(&admin.password, &hash));

@@ -22,14 +22,19 @@ async fn an_unknown_route_is_a_problem_404() {
 async fn an_unknown_method_on_a_known_path_is_a_problem_not_an_empty_body() {
     let app = TestApp::spawn().await;
 
-    let reply = app.request(Method::DELETE, "/api/portal/v1/openapi.json").await;
+    let reply = app
+        .request(Method::DELETE, "/api/portal/v1/openapi.json")
+        .await;
 
     assert!(
         reply.status == 404 || reply.status == 405,
         "got {}",
         reply.status
     );
-    assert_eq!(reply.header("content-type"), Some("application/problem+json"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
 }
 
 #[tokio::test]

@@ -42,7 +42,9 @@ async fn every_response_carries_a_request_id() {
     let second = app.get("/nothing-here").await;
 
     let a = first.header("x-request-id").expect("request id");
-    let b = second.header("x-request-id").expect("request id on errors too");
+    let b = second
+        .header("x-request-id")
+        .expect("request id on errors too");
     assert_ne!(a, b);
     assert!(uuid::Uuid::parse_str(a).is_ok());
 }

@@ -8,8 +8,16 @@ async fn every_response_carries_the_security_headers() {
 
     for path in ["/healthz", "/api/portal/v1/openapi.json", "/missing"] {
         let reply = app.get(path).await;
-        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
-        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
         assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{path}");
         let csp = reply.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");

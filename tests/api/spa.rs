@@ -26,7 +26,12 @@ async fn the_root_and_client_side_routes_serve_the_index() {
         let reply = app.get(path).await;
         assert_eq!(reply.status, 200, "{path}");
         assert_eq!(reply.text, INDEX, "{path}");
-        assert!(reply.header("content-type").unwrap_or_default().starts_with("text/html"));
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap_or_default()
+                .starts_with("text/html")
+        );
     }
 }
 
@@ -44,7 +49,12 @@ async fn static_assets_are_served_as_files() {
 async fn api_paths_and_missing_files_are_not_answered_with_the_index() {
     let (app, _dist) = app_with_spa().await;
 
-    for path in ["/api/portal/v1/nope", "/api/anything", "/assets/missing.js", "/favicon.png"] {
+    for path in [
+        "/api/portal/v1/nope",
+        "/api/anything",
+        "/assets/missing.js",
+        "/favicon.png",
+    ] {
         let reply = app.get(path).await;
         assert_problem(&reply, 404, "not_found");
     }
@@ -57,7 +67,10 @@ async fn a_post_to_a_client_side_route_is_not_the_index() {
     let reply = app.request(Method::POST, "/requests").await;
 
     assert_ne!(reply.status, 200);
-    assert_eq!(reply.header("content-type"), Some("application/problem+json"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
 }
 
 #[tokio::test]

@@ -88,7 +88,7 @@ async fn create_staff(
     let email = Email::parse(email).map_err(|e| CommandError::Usage(format!("--email: {e}")))?;
     let name = DisplayName::parse(name).map_err(|e| CommandError::Usage(format!("--name: {e}")))?;
     let password = read_password()?;
-    passwords::check_policy(&password)
+    passwords::check_policy_for(&password, &[email.as_str(), name.as_str()])
         .map_err(|e| CommandError::Usage(format!("password: {e}")))?;
     let role = match role {
         RoleArg::Admin => StaffRole::Admin,

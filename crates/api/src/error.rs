@@ -56,6 +56,9 @@ pub enum ApiError {
     /// 401: no valid credentials; carries `WWW-Authenticate: Bearer`.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401: a sign-in with a wrong email or password (one message for both causes).
+    #[error("invalid credentials")]
+    InvalidCredentials,
     /// 403: authenticated, but this role may not do this.
     #[error("forbidden")]
     Forbidden,
@@ -78,6 +81,16 @@ pub enum ApiError {
     /// 415: the body's media type is not accepted here.
     #[error("unsupported media type")]
     UnsupportedMediaType { detail: String },
+    /// 410: the link or token existed but is used up, expired or revoked.
+    #[error("gone")]
+    Gone { code: &'static str, detail: String },
+    /// 422: well-formed, but refers to something inconsistent (e.g. an idempotency key reused
+    /// with another body).
+    #[error("unprocessable: {detail}")]
+    Unprocessable { code: &'static str, detail: String },
+    /// 429: too many attempts; carries `Retry-After`.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     /// 503: a dependency (the database) is not answering.
     #[error("service unavailable")]
     Unavailable,
@@ -105,8 +118,13 @@ impl ApiError {
 
     fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::BadRequest { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Gone { code, .. }
+            | ApiError::Unprocessable { code, .. } => code,
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
@@ -128,12 +146,28 @@ impl ApiError {
                 detail, allowed, ..
             } => (Some(detail.clone()), Vec::new(), allowed.clone()),
             ApiError::Unauthorized => (Some("Sign in to continue.".to_string()), Vec::new(), None),
+            ApiError::InvalidCredentials => (
+                Some("The email or password is incorrect.".to_string()),
+                Vec::new(),
+                None,
+            ),
             ApiError::PayloadTooLarge { limit_bytes } => (
                 Some(format!("The request body exceeds {limit_bytes} bytes.")),
                 Vec::new(),
                 None,
             ),
-            ApiError::UnsupportedMediaType { detail } => (Some(detail.clone()), Vec::new(), None),
+            ApiError::UnsupportedMediaType { detail }
+            | ApiError::Gone { detail, .. }
+            | ApiError::Unprocessable { detail, .. } => (Some(detail.clone()), Vec::new(), None),
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => (
+                Some(format!(
+                    "Too many attempts. Try again in {retry_after_seconds} seconds."
+                )),
+                Vec::new(),
+                None,
+            ),
             ApiError::Forbidden
             | ApiError::NotFound
             | ApiError::MethodNotAllowed
@@ -157,13 +191,16 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Gone { .. } => StatusCode::GONE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -175,8 +212,16 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if matches!(self, ApiError::Unauthorized) {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"ordinavo\""));
+        match self {
+            ApiError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"ordinavo\""));
+            }
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            _ => {}
         }
         response.json(self.problem())
     }

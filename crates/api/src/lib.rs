@@ -5,19 +5,25 @@
 //! - [`startup`]: the actix-web server: middleware, the portal and internal surfaces, the SPA.
 //! - [`error`]: RFC 9457 problem+json for every failure; nothing internal in a response.
 //! - [`openapi`]: the two OpenAPI documents (portal, internal) and their export.
+//! - [`auth`]: access tokens, opaque secrets, the `StaffCaller`/`PortalCaller` extractors,
+//!   sign-in throttling.
+//! - [`portal`] and [`internal`]: the two API surfaces, one module per resource.
 //! - [`health`], [`spa`], [`security_headers`], [`middleware`]: the edges of the server.
 //! - [`passwords`]: argon2id hashing and the password policy.
 //! - [`commands`]: what the `ordinavo` binary's subcommands do ([`cli`] declares them).
 
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod internal;
 pub mod middleware;
 pub mod openapi;
 pub mod passwords;
+pub mod portal;
 pub mod security_headers;
 pub mod spa;
 pub mod startup;

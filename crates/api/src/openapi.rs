@@ -74,14 +74,36 @@ pub async fn internal_spec() -> HttpResponse {
     HttpResponse::Ok().json(internal_document())
 }
 
-/// The portal document as generated from the code.
+/// The portal document as generated from the code: the base plus every portal module's paths.
 pub fn portal_document() -> utoipa::openapi::OpenApi {
-    PortalApi::openapi()
+    assemble(PortalApi::openapi(), crate::portal::docs())
 }
 
 /// The internal document as generated from the code.
 pub fn internal_document() -> utoipa::openapi::OpenApi {
-    InternalApi::openapi()
+    assemble(InternalApi::openapi(), crate::internal::docs())
+}
+
+fn assemble(
+    mut base: utoipa::openapi::OpenApi,
+    parts: Vec<utoipa::openapi::OpenApi>,
+) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    for part in parts {
+        base.merge(part);
+    }
+    if let Some(components) = base.components.as_mut() {
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+    base
 }
 
 /// The committed form of a document: pretty JSON with a trailing newline.

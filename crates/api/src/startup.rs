@@ -1,7 +1,6 @@
 //! Building and running the HTTP server: database, middleware, the two surfaces, the SPA.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
@@ -14,7 +13,7 @@ use tracing_actix_web::TracingLogger;
 use crate::config::Settings;
 use crate::error::{json_error_handler, path_error_handler, query_error_handler};
 use crate::state::AppState;
-use crate::{health, middleware, openapi, security_headers, spa};
+use crate::{health, internal, middleware, openapi, portal, security_headers, spa};
 
 /// The largest JSON body any route accepts (uploads use multipart with their own limits).
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -67,10 +66,7 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let state = AppState {
-            db,
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(db, settings)?;
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
@@ -132,12 +128,14 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 web::scope("/api/portal/v1")
                     .wrap(security_headers::api())
                     .service(openapi::portal_spec)
+                    .configure(portal::configure)
                     .default_service(web::to(spa::not_found)),
             )
             .service(
                 web::scope("/api/internal/v1")
                     .wrap(security_headers::api())
                     .service(openapi::internal_spec)
+                    .configure(internal::configure)
                     .default_service(web::to(spa::not_found)),
             );
         match spa::files(&frontend_dir) {

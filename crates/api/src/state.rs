@@ -1,14 +1,39 @@
-//! Shared application state handed to every handler: the database and the settings.
+//! Shared application state handed to every handler: the database, the settings, the signing
+//! keys of both surfaces, the password service and the sign-in limiters.
 
 use std::sync::Arc;
 
 use ordinavo_persistence::Db;
 
+use crate::auth::jwt::{AuthKeys, JwtKeys, Surface};
+use crate::auth::throttle::Limiters;
 use crate::config::Settings;
+use crate::passwords::PasswordService;
 
-/// Cheap to clone; every instance of the api keeps no state another instance needs.
+/// Cheap to clone. Nothing here is state another api instance needs: the limiters are a
+/// per-process first line, the lockouts they front live in the database.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    pub auth: Arc<AuthKeys>,
+    pub passwords: PasswordService,
+    pub limiters: Arc<Limiters>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> anyhow::Result<Self> {
+        let issuer = settings.public_url.origin().ascii_serialization();
+        let auth = AuthKeys {
+            portal: JwtKeys::new(Surface::Portal, &settings.portal_jwt_secret, &issuer)?,
+            internal: JwtKeys::new(Surface::Internal, &settings.internal_jwt_secret, &issuer)?,
+        };
+        Ok(Self {
+            db,
+            settings: Arc::new(settings),
+            auth: Arc::new(auth),
+            passwords: PasswordService::new(4)?,
+            limiters: Arc::new(Limiters::default()),
+        })
+    }
 }

@@ -17,7 +17,8 @@ fn ordinavo(dir: &std::path::Path) -> Command {
             cmd.env_remove(key);
         }
     }
-    cmd.env("ORDINAVO_DATA_DIR", dir).env("ORDINAVO_LOG", "warn");
+    cmd.env("ORDINAVO_DATA_DIR", dir)
+        .env("ORDINAVO_LOG", "warn");
     cmd
 }
 
@@ -84,7 +85,11 @@ fn production_refuses_sqlite_in_memory() {
         .unwrap();
 
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("ORDINAVO_DATABASE_URL"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ORDINAVO_DATABASE_URL"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -102,7 +107,10 @@ fn an_unreachable_database_is_reported_clearly_without_its_password() {
 
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("cannot open the database at postgres://app:***@127.0.0.1:1/"), "{err}");
+    assert!(
+        err.contains("cannot open the database at postgres://app:***@127.0.0.1:1/"),
+        "{err}"
+    );
     assert!(!err.contains("hunter2-secret"), "{err}");
 }
 
@@ -133,7 +141,11 @@ async fn staff_create_reads_the_password_from_stdin_and_refuses_a_duplicate() {
     assert!(stdout.contains("ops.lead@example.com"), "{stdout}");
     assert!(!stdout.contains("passphrase"));
     assert_eq!(second.status.code(), Some(2));
-    assert!(stderr(&second).contains("already exists"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("already exists"),
+        "{}",
+        stderr(&second)
+    );
 }
 
 #[test]
@@ -141,13 +153,24 @@ fn staff_create_refuses_a_short_password() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = ordinavo(dir.path());
     cmd.args([
-        "staff", "create", "--email", "a@example.com", "--name", "A", "--role", "admin",
+        "staff",
+        "create",
+        "--email",
+        "a@example.com",
+        "--name",
+        "A",
+        "--role",
+        "admin",
     ]);
 
     let out = run_with_stdin(cmd, "short\n");
 
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("at least 12 characters"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("at least 12 characters"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -156,8 +179,16 @@ fn staff_create_has_no_password_argument() {
 
     let out = ordinavo(dir.path())
         .args([
-            "staff", "create", "--email", "a@example.com", "--name", "A", "--role", "admin",
-            "--password", "a long enough passphrase",
+            "staff",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password",
+            "a long enough passphrase",
         ])
         .stdin(Stdio::null())
         .output()
@@ -206,8 +237,14 @@ async fn demo_seed_prints_each_login_once() {
     let first_out = String::from_utf8_lossy(&first.stdout);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(first_out.contains("admin@ordinavo.example"), "{first_out}");
-    assert!(first_out.contains("jonas.weber@alpenblick.example"), "{first_out}");
+    assert!(
+        first_out.contains("jonas.weber@alpenblick.example"),
+        "{first_out}"
+    );
     let second_out = String::from_utf8_lossy(&second.stdout);
     assert!(second.status.success());
-    assert!(!second_out.contains("admin@ordinavo.example"), "{second_out}");
+    assert!(
+        !second_out.contains("admin@ordinavo.example"),
+        "{second_out}"
+    );
 }

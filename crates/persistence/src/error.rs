@@ -11,7 +11,7 @@ pub enum StoreError {
     /// A named unique or foreign-key constraint rejected the write. On PostgreSQL this is the
     /// constraint's own name; SQLite does not report names, so there it is derived from the
     /// failing columns as `uq_<table>_<column>[_<column>…]` — the naming rule the migrations
-    /// follow — with the two abbreviated names mapped explicitly. Same name on both backends.
+    /// follow — with the few other names mapped explicitly. Same name on both backends.
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
     /// An optimistic-concurrency check failed: the row changed since the caller read it.
@@ -70,9 +70,10 @@ fn sqlite_unique_name(message: &str) -> Option<String> {
         names.push(c);
     }
     let derived = format!("uq_{}_{}", table?, names.join("_"));
-    // The two constraints whose names abbreviate their columns (see the migrations).
+    // The constraints whose names do not spell out their columns (see the migrations).
     Some(match derived.as_str() {
         "uq_portal_grants_portal_user_id_customer_id" => "uq_portal_grants_user_customer".into(),
+        "uq_portal_grant_locations_grant_id_location_id" => "pk_portal_grant_locations".into(),
         "uq_service_requests_submitted_by_idempotency_key" => {
             "uq_service_requests_idempotency".into()
         }

@@ -23,6 +23,8 @@ pub struct NewGrant {
 
 /// A user holds at most one grant per customer.
 pub const UQ_USER_CUSTOMER: &str = "uq_portal_grants_user_customer";
+/// A location is listed at most once per grant.
+pub const PK_GRANT_LOCATION: &str = "pk_portal_grant_locations";
 
 /// Inserts the grant row (without its locations) and returns its id.
 #[tracing::instrument(skip_all, fields(portal_user_id = %g.portal_user_id))]
@@ -42,7 +44,7 @@ pub async fn insert(ex: Exec<'_>, g: &NewGrant) -> Result<GrantId, StoreError> {
         .bind(g.can_submit_requests)
         .bind(g.can_view_reports)
         .bind(g.can_download_attachments)
-        .bind(g.expires_at)
+        .bind(g.expires_at.map(time::stored))
         .bind(g.created_by.map(StaffUserId::into_uuid))
         .bind(time::now())
         .execute(c)

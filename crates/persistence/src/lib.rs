@@ -12,12 +12,16 @@
 //!   Internal read models select every column; portal read models (added with the portal
 //!   features) are separate structs that select only portal-safe columns.
 
+pub mod api_keys;
+pub mod audit;
 pub mod contacts;
 pub mod customers;
 pub mod db;
 pub mod error;
 pub mod grants;
 pub mod locations;
+pub mod login_throttle;
+pub mod mail_outbox;
 pub mod page;
 pub mod portal_users;
 pub mod staff_users;

@@ -13,7 +13,15 @@ use crate::support::{a_customer, assert_page_shape, customer_fields, fresh, walk
 /// Names that sort the same under every collation (one leading capital, then lowercase ASCII
 /// letters), inserted out of order, with one name used twice to exercise the id tie-breaker.
 const NAMES: [&str; 9] = [
-    "Kestrel", "Albatross", "Heron", "Crane", "Osprey", "Crane", "Bittern", "Gannet", "Merlin",
+    "Kestrel",
+    "Albatross",
+    "Heron",
+    "Crane",
+    "Osprey",
+    "Crane",
+    "Bittern",
+    "Gannet",
+    "Merlin",
 ];
 
 #[tokio::test]
@@ -39,7 +47,11 @@ async fn a_customer_reads_back_exactly_as_inserted_with_microsecond_timestamps()
     assert_eq!(read.version, 1);
     assert_eq!(read.created_at, read.updated_at);
     assert!(before <= read.created_at && read.created_at <= after);
-    assert_eq!(read.created_at.nanosecond() % 1_000, 0, "stored at µs precision");
+    assert_eq!(
+        read.created_at.nanosecond() % 1_000,
+        0,
+        "stored at µs precision"
+    );
 }
 
 #[tokio::test]
@@ -100,7 +112,10 @@ async fn two_customers_with_the_same_name_straddling_a_page_boundary_are_both_se
         .await
         .unwrap();
     let cursor = ordinavo_persistence::page::Cursor::<String>::decode(
-        page_one.next_cursor.as_deref().expect("a second page exists"),
+        page_one
+            .next_cursor
+            .as_deref()
+            .expect("a second page exists"),
     )
     .unwrap();
     let page_two = customers::list(db.exec(), Some(&cursor), Limit::new(Some(1)))
@@ -118,7 +133,9 @@ async fn two_customers_with_the_same_name_straddling_a_page_boundary_are_both_se
 async fn an_empty_customer_list_is_one_empty_page_without_a_cursor() {
     let db = fresh().await;
 
-    let page = customers::list(db.exec(), None, Limit::default()).await.unwrap();
+    let page = customers::list(db.exec(), None, Limit::default())
+        .await
+        .unwrap();
 
     assert!(page.items.is_empty());
     assert_eq!(page.next_cursor, None);
@@ -159,7 +176,10 @@ async fn updating_a_customer_at_its_current_version_writes_every_field_and_bumps
     assert_eq!(read, updated);
     assert_eq!(read.fields(), patch);
     assert_eq!(read.version, original.version + 1);
-    assert_eq!(read.created_at, original.created_at, "created_at never moves");
+    assert_eq!(
+        read.created_at, original.created_at,
+        "created_at never moves"
+    );
     assert!(read.updated_at >= original.updated_at);
     assert_eq!(read.updated_at.nanosecond() % 1_000, 0);
 }
@@ -186,16 +206,23 @@ async fn updating_a_customer_at_a_stale_version_is_refused_and_changes_nothing()
     .await;
 
     assert!(matches!(stale, Err(StoreError::StaleVersion)), "{stale:?}");
-    assert_eq!(customers::get(db.exec(), original.id).await.unwrap(), current);
+    assert_eq!(
+        customers::get(db.exec(), original.id).await.unwrap(),
+        current
+    );
 }
 
 #[tokio::test]
 async fn updating_an_unknown_customer_is_a_stale_version() {
     let db = fresh().await;
 
-    let result = customers::update(db.exec(), CustomerId::new(), 1, &customer_fields("Ghost")).await;
+    let result =
+        customers::update(db.exec(), CustomerId::new(), 1, &customer_fields("Ghost")).await;
 
-    assert!(matches!(result, Err(StoreError::StaleVersion)), "{result:?}");
+    assert!(
+        matches!(result, Err(StoreError::StaleVersion)),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]
@@ -205,7 +232,9 @@ async fn two_customers_cannot_share_an_external_ref_and_the_conflict_names_the_c
         external_ref: Some("ERP-1".into()),
         ..customer_fields(name)
     };
-    customers::insert(db.exec(), &with_ref("Heron")).await.unwrap();
+    customers::insert(db.exec(), &with_ref("Heron"))
+        .await
+        .unwrap();
 
     let duplicate = customers::insert(db.exec(), &with_ref("Crane")).await;
 
@@ -244,7 +273,9 @@ async fn updating_a_customer_onto_a_taken_external_ref_is_the_same_conflict() {
     .await;
 
     assert!(
-        result.as_ref().is_err_and(|e| e.is_conflict_on(customers::UQ_EXTERNAL_REF)),
+        result
+            .as_ref()
+            .is_err_and(|e| e.is_conflict_on(customers::UQ_EXTERNAL_REF)),
         "{result:?}"
     );
     assert_eq!(customers::get(db.exec(), other.id).await.unwrap(), other);

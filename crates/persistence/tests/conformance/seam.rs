@@ -5,9 +5,7 @@ use ordinavo_domain::ids::{ContactId, CustomerId, LocationId, StaffUserId};
 use ordinavo_persistence::customers::CustomerFields;
 use ordinavo_persistence::{StoreError, contacts, customers, locations, run, staff_users};
 
-use crate::support::{
-    a_customer, customer_fields, expected_backend, fresh, location_fields,
-};
+use crate::support::{a_customer, customer_fields, expected_backend, fresh, location_fields};
 
 #[tokio::test]
 async fn a_fresh_database_answers_a_ping_on_the_backend_the_run_asked_for() {
@@ -29,7 +27,10 @@ async fn migrating_an_already_migrated_database_again_changes_nothing() {
     db.migrate().await.expect("third migrate");
 
     assert_eq!(applied_migrations(&db).await, applied_before);
-    assert_eq!(applied_before, 5, "one row per file in migrations/<dialect>");
+    assert_eq!(
+        applied_before, 5,
+        "one row per file in migrations/<dialect>"
+    );
     a_customer(&db, "Kestrel").await;
     assert_eq!(customers::count(db.exec()).await.unwrap(), 1);
 }
@@ -86,8 +87,14 @@ async fn a_committed_transaction_persists_every_write() {
 
     tx.commit().await.unwrap();
 
-    assert_eq!(customers::get(db.exec(), customer.id).await.unwrap(), customer);
-    assert_eq!(locations::get(db.exec(), location.id).await.unwrap(), location);
+    assert_eq!(
+        customers::get(db.exec(), customer.id).await.unwrap(),
+        customer
+    );
+    assert_eq!(
+        locations::get(db.exec(), location.id).await.unwrap(),
+        location
+    );
 }
 
 #[tokio::test]
@@ -104,7 +111,10 @@ async fn writes_of_an_open_transaction_are_invisible_outside_it_until_commit() {
 
     assert_eq!(seen_outside_before_commit, 0);
     assert_eq!(seen_outside_after_commit, 1);
-    assert_eq!(customers::get(db.exec(), customer.id).await.unwrap(), customer);
+    assert_eq!(
+        customers::get(db.exec(), customer.id).await.unwrap(),
+        customer
+    );
 }
 
 #[tokio::test]
@@ -134,13 +144,20 @@ async fn a_use_case_that_fails_half_way_and_is_dropped_leaves_nothing_behind() {
     .await;
     drop(tx);
 
-    assert!(second.unwrap_err().is_conflict_on(customers::UQ_EXTERNAL_REF));
+    assert!(
+        second
+            .unwrap_err()
+            .is_conflict_on(customers::UQ_EXTERNAL_REF)
+    );
     assert!(matches!(
         customers::get(db.exec(), first.id).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(customers::count(db.exec()).await.unwrap(), 1);
-    assert_eq!(customers::get(db.exec(), existing.id).await.unwrap(), existing);
+    assert_eq!(
+        customers::get(db.exec(), existing.id).await.unwrap(),
+        existing
+    );
 }
 
 #[tokio::test]
@@ -152,8 +169,14 @@ async fn getting_an_unknown_id_is_not_found_in_every_store() {
     let contact = contacts::get(db.exec(), ContactId::new()).await;
     let staff = staff_users::get(db.exec(), StaffUserId::new()).await;
 
-    assert!(matches!(customer, Err(StoreError::NotFound)), "{customer:?}");
-    assert!(matches!(location, Err(StoreError::NotFound)), "{location:?}");
+    assert!(
+        matches!(customer, Err(StoreError::NotFound)),
+        "{customer:?}"
+    );
+    assert!(
+        matches!(location, Err(StoreError::NotFound)),
+        "{location:?}"
+    );
     assert!(matches!(contact, Err(StoreError::NotFound)), "{contact:?}");
     assert!(matches!(staff, Err(StoreError::NotFound)), "{staff:?}");
 }
@@ -164,7 +187,9 @@ async fn optional_turns_only_not_found_into_none() {
     let db = fresh().await;
     let known = a_customer(&db, "Heron").await;
 
-    let missing = customers::get(db.exec(), CustomerId::new()).await.optional();
+    let missing = customers::get(db.exec(), CustomerId::new())
+        .await
+        .optional();
     let found = customers::get(db.exec(), known.id).await.optional();
 
     assert_eq!(missing.unwrap(), None);

@@ -150,7 +150,10 @@ pub fn assert_page_shape<T>(pages: &[Page<T>], limit: usize, total: usize) {
     let (last, full) = pages.split_last().expect("at least one page");
     for page in full {
         assert_eq!(page.items.len(), limit, "every page but the last is full");
-        assert!(page.next_cursor.is_some(), "a full page with more rows has a cursor");
+        assert!(
+            page.next_cursor.is_some(),
+            "a full page with more rows has a cursor"
+        );
     }
     assert_eq!(last.next_cursor, None, "the last page has no next cursor");
     if total > 0 {
