@@ -6,5 +6,7 @@ mod demo;
 mod errors;
 mod health;
 mod openapi;
+mod portal_auth;
+mod portal_me;
 mod security_headers;
 mod spa;

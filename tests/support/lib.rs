@@ -2,6 +2,8 @@
 //! kind of call. Set `TEST_DATABASE_URL` to run on PostgreSQL, `TEST_LOG=1` to see logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod portal;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -4,6 +4,8 @@
 //! - [`config`]: `Settings` from `ORDINAVO_*` variables, and what `--production` refuses.
 //! - [`startup`]: the actix-web server: middleware, the portal and internal surfaces, the SPA.
 //! - [`error`]: RFC 9457 problem+json for every failure; nothing internal in a response.
+//! - [`fields`] and [`pagination`]: the edge of every handler — field-by-field validation of
+//!   bodies (every invalid field at once) and `?cursor=&limit=` lists.
 //! - [`openapi`]: the two OpenAPI documents (portal, internal) and their export.
 //! - [`auth`]: access tokens, opaque secrets, the `StaffCaller`/`PortalCaller` extractors,
 //!   sign-in throttling.
@@ -18,10 +20,12 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod fields;
 pub mod health;
 pub mod internal;
 pub mod middleware;
 pub mod openapi;
+pub mod pagination;
 pub mod passwords;
 pub mod portal;
 pub mod security_headers;

@@ -92,6 +92,22 @@ pub async fn insert(ex: Exec<'_>, k: &NewApiKey) -> Result<ApiKey, StoreError> {
     row.try_into()
 }
 
+/// One key by id, revoked or not (administration; never its hash).
+#[tracing::instrument(skip_all, fields(api_key_id = %id))]
+pub async fn get(ex: Exec<'_>, id: ApiKeyId) -> Result<ApiKey, StoreError> {
+    let row = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM api_keys WHERE id = $1"
+        ))
+        .bind(id.into_uuid())
+        .fetch_one(c)
+        .await
+    })?;
+    row.try_into()
+}
+
 /// The unrevoked key with this hash (authentication).
 #[tracing::instrument(skip_all)]
 pub async fn find_active_by_hash(ex: Exec<'_>, key_hash: &str) -> Result<ApiKey, StoreError> {

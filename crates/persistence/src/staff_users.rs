@@ -177,3 +177,27 @@ pub async fn set_password_hash(
     }
     Ok(())
 }
+
+/// Activates or deactivates a staff user and bumps the version, so every access token issued
+/// before the change is refused on its next use (the `StaffCaller` compares versions).
+/// `NotFound` when the user does not exist.
+#[tracing::instrument(skip_all, fields(staff_user_id = %id, active))]
+pub async fn set_active(
+    ex: Exec<'_>,
+    id: StaffUserId,
+    active: bool,
+) -> Result<StaffUser, StoreError> {
+    let row = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(concat!(
+            "UPDATE staff_users SET active = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $1 RETURNING ",
+            columns!()
+        ))
+        .bind(id.into_uuid())
+        .bind(active)
+        .bind(time::now())
+        .fetch_one(c)
+        .await
+    })?;
+    row.try_into()
+}

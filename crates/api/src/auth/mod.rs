@@ -5,6 +5,7 @@
 //! `PortalScope` a `PortalCaller` carries is the only way a portal query is filtered.
 
 pub mod jwt;
+pub mod portal;
 pub mod staff;
 pub mod throttle;
 pub mod tokens;

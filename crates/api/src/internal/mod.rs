@@ -5,14 +5,38 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
+pub mod api_keys;
+pub mod audit_log;
 pub mod auth;
+pub mod contacts;
+pub mod customers;
+pub mod locations;
+pub mod staff_users;
+pub mod grant_input;
+pub mod invitations;
 
 /// Registers every internal route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
+    invitations::configure(cfg);
+    customers::configure(cfg);
+    locations::configure(cfg);
+    contacts::configure(cfg);
+    staff_users::configure(cfg);
+    api_keys::configure(cfg);
+    audit_log::configure(cfg);
 }
 
 /// The OpenAPI fragments of every internal module, merged into `openapi/internal.json`.
 pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
-    vec![auth::Doc::openapi()]
+    vec![
+        auth::Doc::openapi(),
+        invitations::Doc::openapi(),
+        customers::Doc::openapi(),
+        locations::Doc::openapi(),
+        contacts::Doc::openapi(),
+        staff_users::Doc::openapi(),
+        api_keys::Doc::openapi(),
+        audit_log::Doc::openapi(),
+    ]
 }

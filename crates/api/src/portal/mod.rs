@@ -3,11 +3,31 @@
 //! Every handler but the sign-in ones takes a `PortalCaller`, whose scope filters its queries.
 
 use actix_web::web;
+use utoipa::OpenApi;
+
+pub mod auth;
+pub mod invitations;
+pub mod locations;
+pub mod me;
+pub mod password_reset;
+pub mod session;
 
 /// Registers every portal route.
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    auth::configure(cfg);
+    invitations::configure(cfg);
+    password_reset::configure(cfg);
+    me::configure(cfg);
+    locations::configure(cfg);
+}
 
 /// The OpenAPI fragments of every portal module, merged into `openapi/portal.json`.
 pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
-    Vec::new()
+    vec![
+        auth::Doc::openapi(),
+        invitations::Doc::openapi(),
+        password_reset::Doc::openapi(),
+        me::Doc::openapi(),
+        locations::Doc::openapi(),
+    ]
 }
