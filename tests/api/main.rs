@@ -2,9 +2,13 @@
 //! fresh database (SQLite by default, PostgreSQL with `TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authz_matrix;
 mod demo;
 mod errors;
 mod health;
+mod internal_admin;
+mod jwt_attacks;
+mod mail;
 mod openapi;
 mod portal_auth;
 mod portal_me;

@@ -13,6 +13,7 @@ async fn app_with_spa() -> (TestApp, tempfile::TempDir) {
     std::fs::write(dist.path().join("assets/app-1234.js"), "console.log('hi')").unwrap();
     let app = TestApp::spawn_with(TestOptions {
         frontend_dir: Some(dist.path().to_path_buf()),
+        ..TestOptions::default()
     })
     .await;
     (app, dist)

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod portal;
+pub mod staff;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct TestApp {
 pub struct TestOptions {
     /// A directory to serve as the built SPA (`None`: API-only).
     pub frontend_dir: Option<PathBuf>,
+    /// Extra `ORDINAVO_*` settings, e.g. `("ORDINAVO_CORS_ORIGINS", "https://spa.example")`.
+    pub env: Vec<(&'static str, String)>,
 }
 
 /// A response, read whole: status, headers, body text and the body as JSON (or `Null`).
@@ -62,13 +65,14 @@ impl TestApp {
         let frontend = options
             .frontend_dir
             .unwrap_or_else(|| tmp.path().join("no-frontend"));
-        let vars: HashMap<&str, String> = HashMap::from([
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("ORDINAVO_DATA_DIR", tmp.path().display().to_string()),
             ("ORDINAVO_DATABASE_URL", database_url),
             ("ORDINAVO_BIND", "127.0.0.1:0".to_string()),
             ("ORDINAVO_FRONTEND_DIR", frontend.display().to_string()),
             ("ORDINAVO_LOG", "warn".to_string()),
         ]);
+        vars.extend(options.env.iter().cloned());
         let settings =
             Settings::from_source(false, |k| vars.get(k).cloned()).expect("test settings");
         let app = Application::build(settings).await.expect("build app");

@@ -267,13 +267,22 @@ mod tests {
     fn countries_are_normalised_to_uppercase_and_checked_against_iso() {
         assert_eq!(country("country", " fr ").unwrap(), "FR");
         assert_eq!(country("country", "CH").unwrap(), "CH");
-        assert_eq!(country("country", "ZZ").unwrap_err().code, "invalid_country");
-        assert_eq!(country("country", "FRA").unwrap_err().code, "invalid_country");
+        assert_eq!(
+            country("country", "ZZ").unwrap_err().code,
+            "invalid_country"
+        );
+        assert_eq!(
+            country("country", "FRA").unwrap_err().code,
+            "invalid_country"
+        );
     }
 
     #[test]
     fn time_zones_must_be_iana_names() {
-        assert_eq!(timezone("timezone", "Europe/Paris").unwrap(), "Europe/Paris");
+        assert_eq!(
+            timezone("timezone", "Europe/Paris").unwrap(),
+            "Europe/Paris"
+        );
         assert_eq!(
             timezone("timezone", "Europe/Atlantis").unwrap_err().code,
             "invalid_timezone"
@@ -296,7 +305,9 @@ mod tests {
     fn blank_optional_text_is_no_value_and_long_text_is_refused() {
         assert_eq!(optional_text("x", Some("  "), 5, false).unwrap(), None);
         assert_eq!(
-            optional_text("x", Some("abcdef"), 5, false).unwrap_err().code,
+            optional_text("x", Some("abcdef"), 5, false)
+                .unwrap_err()
+                .code,
             "too_long"
         );
         assert_eq!(

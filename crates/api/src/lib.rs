@@ -23,6 +23,7 @@ pub mod error;
 pub mod fields;
 pub mod health;
 pub mod internal;
+pub mod mail;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;

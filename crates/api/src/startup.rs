@@ -3,6 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::{Server, Service};
+use actix_web::middleware::Condition;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use ordinavo_persistence::db::redact_url;
@@ -13,7 +14,8 @@ use tracing_actix_web::TracingLogger;
 use crate::config::Settings;
 use crate::error::{json_error_handler, path_error_handler, query_error_handler};
 use crate::state::AppState;
-use crate::{health, internal, middleware, openapi, portal, security_headers, spa};
+use crate::telemetry::RedactingRootSpan;
+use crate::{health, internal, mail, middleware, openapi, portal, security_headers, spa};
 
 /// The largest JSON body any route accepts (uploads use multipart with their own limits).
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -44,6 +46,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    mailer: mail::Mailer,
 }
 
 impl std::fmt::Debug for Application {
@@ -67,11 +70,13 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let state = AppState::new(db, settings)?;
+        let mailer = mail::Mailer::from_settings(&state.settings)?;
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
             server,
             state,
+            mailer,
         })
     }
 
@@ -83,10 +88,37 @@ impl Application {
         &self.state
     }
 
-    /// Runs until the process receives SIGINT/SIGTERM (graceful shutdown).
+    /// Runs until the process receives SIGINT/SIGTERM (graceful shutdown), with the mail
+    /// outbox worker alongside; the worker stops after the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let db = self.state.db.clone();
+        let worker = mail::spawn(db, self.mailer, self.state.mail_wakeup.clone());
+        let result = self.server.await;
+        worker.stop().await;
+        result
     }
+}
+
+/// Cross-origin access for the configured origins only (none by default: the SPA is served
+/// same-origin). Credentials are allowed so a separately hosted SPA can use the refresh cookie.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::{Method, header};
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |c, o| c.allowed_origin(o))
+        .allowed_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+        ])
+        .supports_credentials()
+        .max_age(600)
 }
 
 /// JSON bodies: at most `JSON_LIMIT_BYTES`, errors as problems (400 malformed, 413, 415).
@@ -104,9 +136,14 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             "no built SPA found; serving the APIs only"
         );
     }
+    let cors_origins = state.settings.cors_origins.clone();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let app = App::new()
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
             .wrap(security_headers::everywhere())
             .wrap(middleware::problem_bodies())
             .wrap_fn(|req, srv| {
@@ -117,7 +154,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     Ok(res)
                 }
             })
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RedactingRootSpan>::new())
             .app_data(data.clone())
             .app_data(json_config())
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))

@@ -19,6 +19,8 @@ pub struct AppState {
     pub auth: Arc<AuthKeys>,
     pub passwords: PasswordService,
     pub limiters: Arc<Limiters>,
+    /// Wakes this process's mail outbox worker: call `notify_one()` after committing a mail.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             auth: Arc::new(auth),
             passwords: PasswordService::new(4)?,
             limiters: Arc::new(Limiters::default()),
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         })
     }
 }

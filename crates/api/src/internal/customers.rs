@@ -138,8 +138,13 @@ impl CreateCustomer {
             MAX_REF_CHARS,
             false,
         ));
-        let (Some(name), Some(kind), Some(external_ref), Some(internal_notes), Some(billing_account)) =
-            (name, kind, external_ref, internal_notes, billing_account)
+        let (
+            Some(name),
+            Some(kind),
+            Some(external_ref),
+            Some(internal_notes),
+            Some(billing_account),
+        ) = (name, kind, external_ref, internal_notes, billing_account)
         else {
             return Err(errors.into_error());
         };
@@ -209,18 +214,32 @@ impl PatchCustomer {
                 .and_then(|v| v.map(|k| fields::choice("kind", &k)).transpose()),
         );
         let portal_enabled = errors.check(fields::non_null("portal_enabled", self.portal_enabled));
-        let attachments_enabled =
-            errors.check(fields::non_null("attachments_enabled", self.attachments_enabled));
+        let attachments_enabled = errors.check(fields::non_null(
+            "attachments_enabled",
+            self.attachments_enabled,
+        ));
         let optional = |field: &str, v: Option<Option<String>>, max: usize, multiline: bool| {
             v.map(|v| fields::optional_text(field, v.as_deref(), max, multiline))
                 .transpose()
         };
-        let external_ref =
-            errors.check(optional("external_ref", self.external_ref, MAX_REF_CHARS, false));
-        let internal_notes =
-            errors.check(optional("internal_notes", self.internal_notes, MAX_NOTES_CHARS, true));
-        let billing_account =
-            errors.check(optional("billing_account", self.billing_account, MAX_REF_CHARS, false));
+        let external_ref = errors.check(optional(
+            "external_ref",
+            self.external_ref,
+            MAX_REF_CHARS,
+            false,
+        ));
+        let internal_notes = errors.check(optional(
+            "internal_notes",
+            self.internal_notes,
+            MAX_NOTES_CHARS,
+            true,
+        ));
+        let billing_account = errors.check(optional(
+            "billing_account",
+            self.billing_account,
+            MAX_REF_CHARS,
+            false,
+        ));
         let (
             Some(name),
             Some(kind),
@@ -288,7 +307,10 @@ impl CustomerChanges {
                 old.attachments_enabled != new.attachments_enabled,
             ),
             ("internal_notes", old.internal_notes != new.internal_notes),
-            ("billing_account", old.billing_account != new.billing_account),
+            (
+                "billing_account",
+                old.billing_account != new.billing_account,
+            ),
         ]
         .into_iter()
         .filter_map(|(field, changed)| changed.then_some(field))

@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use ordinavo_domain::ids::{CustomerId, LocationId};
 use ordinavo_domain::input::{Title, ValidationError};
 use ordinavo_domain::roles::StaffRole;
+use ordinavo_persistence::StoreError;
 use ordinavo_persistence::audit::{self, AuditEntry};
 use ordinavo_persistence::locations::{self, Location, LocationFields};
-use ordinavo_persistence::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -21,8 +21,8 @@ use crate::auth::client_ip;
 use crate::auth::staff::StaffCaller;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::fields::{self, FieldErrors, nullable};
-use crate::pagination::{PageDto, page_request};
 use crate::internal::customers;
+use crate::pagination::{PageDto, page_request};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -266,14 +266,14 @@ struct LocationChanges {
 impl PatchLocation {
     fn validate(self) -> Result<LocationChanges, ApiError> {
         let mut errors = FieldErrors::new();
-        let mut required = |field: &str,
-                            value: Option<Option<String>>,
-                            parse: &dyn Fn(&str) -> Result<String, ValidationError>| {
-            errors.check(
-                fields::non_null(field, value)
-                    .and_then(|v| v.map(|v| parse(&v)).transpose()),
-            )
-        };
+        let mut required =
+            |field: &str,
+             value: Option<Option<String>>,
+             parse: &dyn Fn(&str) -> Result<String, ValidationError>| {
+                errors.check(
+                    fields::non_null(field, value).and_then(|v| v.map(|v| parse(&v)).transpose()),
+                )
+            };
         let name = required("name", self.name, &|v| {
             Title::parse(v)
                 .map(Title::into_string)

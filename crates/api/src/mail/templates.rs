@@ -66,7 +66,11 @@ pub enum RenderError {
 }
 
 /// Renders the stored mail `template` in `locale` from its JSON `payload`.
-pub fn render(template: &str, locale: Locale, payload: &Value) -> Result<RenderedMail, RenderError> {
+pub fn render(
+    template: &str,
+    locale: Locale,
+    payload: &Value,
+) -> Result<RenderedMail, RenderError> {
     match template {
         PORTAL_INVITATION => parse::<InvitationMail>(PORTAL_INVITATION, payload)?.render(locale),
         PORTAL_PASSWORD_RESET => {
@@ -225,9 +229,13 @@ impl InvitationMail {
                             format!("{i} has invited you to the Ordinavo customer portal.")
                         }
                         (None, Some(c)) => {
-                            format!("You have been invited to the Ordinavo customer portal for {c}.")
+                            format!(
+                                "You have been invited to the Ordinavo customer portal for {c}."
+                            )
                         }
-                        (None, None) => "You have been invited to the Ordinavo customer portal.".into(),
+                        (None, None) => {
+                            "You have been invited to the Ordinavo customer portal.".into()
+                        }
                     }),
                     Block::Para(
                         "In the portal you can submit service requests and follow their \
@@ -306,7 +314,9 @@ impl InvitationMail {
                         (Some(i), Some(c)) => {
                             format!("{i} hat Sie zum Ordinavo-Kundenportal für {c} eingeladen.")
                         }
-                        (Some(i), None) => format!("{i} hat Sie zum Ordinavo-Kundenportal eingeladen."),
+                        (Some(i), None) => {
+                            format!("{i} hat Sie zum Ordinavo-Kundenportal eingeladen.")
+                        }
                         (None, Some(c)) => {
                             format!("Sie wurden zum Ordinavo-Kundenportal für {c} eingeladen.")
                         }
@@ -383,8 +393,7 @@ impl PasswordResetMail {
                 ],
             },
             Locale::Fr => Content {
-                subject: "Réinitialisation de votre mot de passe du portail client Ordinavo"
-                    .into(),
+                subject: "Réinitialisation de votre mot de passe du portail client Ordinavo".into(),
                 greeting: format!("Bonjour {name},"),
                 blocks: vec![
                     Block::Para(
@@ -864,7 +873,10 @@ mod tests {
             "Votre invitation au portail client Ordinavo pour Hôtel du Lac"
         );
         assert!(fr.text.contains("Max Muster vous invite à rejoindre"));
-        assert!(fr.text.contains("jusqu’au 1er\u{a0}mars 2025 à 9\u{a0}h\u{a0}30 UTC"));
+        assert!(
+            fr.text
+                .contains("jusqu’au 1er\u{a0}mars 2025 à 9\u{a0}h\u{a0}30 UTC")
+        );
         let de = reset().render(Locale::De).unwrap();
         assert_eq!(
             de.subject,
@@ -872,7 +884,10 @@ mod tests {
         );
         assert!(de.text.contains("ist 30 Minuten lang gültig"));
         let de = invitation().render(Locale::De).unwrap();
-        assert!(de.text.contains("bis zum 1.\u{a0}März 2025 um 09:30\u{a0}Uhr (UTC) gültig"));
+        assert!(
+            de.text
+                .contains("bis zum 1.\u{a0}März 2025 um 09:30\u{a0}Uhr (UTC) gültig")
+        );
     }
 
     #[test]
@@ -883,8 +898,14 @@ mod tests {
         let r = mail.render(Locale::En).unwrap();
         assert!(!r.html.contains("<script>"));
         assert!(!r.html.contains("<img"));
-        assert!(r.html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-        assert!(r.html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co"));
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+        );
+        assert!(
+            r.html
+                .contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co")
+        );
         // The plain-text body is not HTML: it shows the name as typed.
         assert!(r.text.contains("Hello <script>alert('x')</script>,"));
     }

@@ -96,10 +96,9 @@ impl Mailer {
     /// SMTP when `ORDINAVO_SMTP_URL` is set, otherwise `.eml` files under `<data dir>/mail`;
     /// sender `ORDINAVO_MAIL_FROM`. Call inside the Tokio runtime (the SMTP pool starts a task).
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let from: Mailbox = settings
-            .mail_from
-            .parse()
-            .context("ORDINAVO_MAIL_FROM is not a valid address such as Portal <portal@example.com>")?;
+        let from: Mailbox = settings.mail_from.parse().context(
+            "ORDINAVO_MAIL_FROM is not a valid address such as Portal <portal@example.com>",
+        )?;
         let transport = match &settings.smtp_url {
             Some(url) => {
                 let url = url.expose_secret();
@@ -301,7 +300,10 @@ pub struct MailWorker {
 /// committed a mail ask for a pass now (`state.mail_wakeup.notify_one()`).
 pub fn spawn(db: Db, mailer: Mailer, wakeup: Arc<Notify>) -> MailWorker {
     let (stop, mut stopped) = watch::channel(false);
-    tracing::info!(transport = mailer.transport.kind(), "mail outbox worker started");
+    tracing::info!(
+        transport = mailer.transport.kind(),
+        "mail outbox worker started"
+    );
     let task = tokio::spawn(async move {
         loop {
             let more = match run_pass(&db, &mailer, time::now()).await {

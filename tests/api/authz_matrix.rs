@@ -1,0 +1,248 @@
+//! The portal authorization matrix: every route of `openapi/portal.json` × every kind of
+//! caller → the expected status. The table is checked against the spec both ways, so a new
+//! portal route without a row (or a row for a route that is gone) fails this test.
+
+use std::collections::BTreeSet;
+
+use ordinavo_api::openapi::portal_document;
+use ordinavo_domain::roles::StaffRole;
+use ordinavo_persistence::run;
+use ordinavo_tests::portal::{only, staff_login, whole, world};
+use ordinavo_tests::{Reply, TestApp, assert_leaks_nothing, read};
+use serde_json::{Value, json};
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    WholeCustomer,
+    OneLocation,
+    OtherCustomer,
+    Disabled,
+    Staff,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::WholeCustomer,
+    Caller::OneLocation,
+    Caller::OtherCustomer,
+    Caller::Disabled,
+    Caller::Staff,
+];
+
+/// What a route answers.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// The same for every caller (public routes: the token is ignored).
+    Everyone(u16),
+    /// Signed-in, active portal users get `.0`; everybody else 401.
+    PortalUsers(u16),
+}
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    body: Option<Value>,
+    expect: Expect,
+}
+
+const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+fn rows() -> Vec<Row> {
+    let row = |method, path, body, expect| Row {
+        method,
+        path,
+        body,
+        expect,
+    };
+    vec![
+        row("get", "/openapi.json", None, Expect::Everyone(200)),
+        row(
+            "post",
+            "/auth/login",
+            Some(json!({ "email": "nobody@x.example", "password": "wrong-wrong-wrong" })),
+            Expect::Everyone(401),
+        ),
+        row("post", "/auth/refresh", None, Expect::Everyone(401)),
+        row("post", "/auth/logout", None, Expect::Everyone(204)),
+        row(
+            "post",
+            "/auth/password-reset",
+            Some(json!({ "email": "nobody@x.example" })),
+            Expect::Everyone(202),
+        ),
+        row(
+            "post",
+            "/auth/password-reset/{token}",
+            Some(json!({ "password": "sturdy-anchor-meadow-12" })),
+            Expect::Everyone(404),
+        ),
+        row(
+            "get",
+            "/auth/invitations/{token}",
+            None,
+            Expect::Everyone(404),
+        ),
+        row(
+            "post",
+            "/auth/invitations/{token}/accept",
+            Some(json!({ "password": "sturdy-anchor-meadow-12" })),
+            Expect::Everyone(404),
+        ),
+        row("get", "/me", None, Expect::PortalUsers(200)),
+        row("patch", "/me", Some(json!({})), Expect::PortalUsers(200)),
+        row(
+            "post",
+            "/me/password",
+            Some(json!({ "current_password": "not-my-password", "new_password": "x" })),
+            Expect::PortalUsers(400),
+        ),
+        row("get", "/me/sessions", None, Expect::PortalUsers(200)),
+        row(
+            "delete",
+            "/me/sessions/{id}",
+            None,
+            Expect::PortalUsers(404),
+        ),
+        row("get", "/locations", None, Expect::PortalUsers(200)),
+    ]
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{token}", TOKEN)
+        .replace("{id}", &uuid::Uuid::new_v4().to_string())
+}
+
+#[test]
+fn every_portal_route_has_a_row_and_every_row_a_route() {
+    let spec: BTreeSet<(String, String)> = portal_document()
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let mut methods = Vec::new();
+            for (name, op) in [
+                ("get", &item.get),
+                ("post", &item.post),
+                ("put", &item.put),
+                ("patch", &item.patch),
+                ("delete", &item.delete),
+            ] {
+                if op.is_some() {
+                    methods.push((name.to_string(), path.clone()));
+                }
+            }
+            methods
+        })
+        .collect();
+    let table: BTreeSet<(String, String)> = rows()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+
+    let missing: Vec<_> = spec.difference(&table).collect();
+    let stale: Vec<_> = table.difference(&spec).collect();
+    assert!(
+        missing.is_empty(),
+        "portal routes without a matrix row: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes not in the spec: {stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_portal_route_answers_each_kind_of_caller_as_the_matrix_says() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let whole_user = app
+        .portal_user(&w, "whole@a.example", vec![whole(w.customer_a)])
+        .await;
+    let one_user = app
+        .portal_user(&w, "one@a.example", vec![only(w.customer_a, &[w.a1])])
+        .await;
+    let other_user = app
+        .portal_user(&w, "other@b.example", vec![whole(w.customer_b)])
+        .await;
+    let disabled = app
+        .portal_user(&w, "off@a.example", vec![whole(w.customer_a)])
+        .await;
+    run!(app.db.exec(), |c| sqlx::query(
+        "UPDATE portal_users SET status = 'disabled' WHERE email = 'off@a.example'"
+    )
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let staff = staff_login(&app, StaffRole::Admin).await;
+
+    for row in rows() {
+        for caller in CALLERS {
+            let token = match caller {
+                Caller::Anonymous => None,
+                Caller::WholeCustomer => Some(whole_user.access_token.as_str()),
+                Caller::OneLocation => Some(one_user.access_token.as_str()),
+                Caller::OtherCustomer => Some(other_user.access_token.as_str()),
+                Caller::Disabled => Some(disabled.access_token.as_str()),
+                Caller::Staff => Some(staff.as_str()),
+            };
+            let reply = call(&app, &row, token).await;
+            let expected = match row.expect {
+                Expect::Everyone(s) => s,
+                Expect::PortalUsers(s) => match caller {
+                    Caller::WholeCustomer | Caller::OneLocation | Caller::OtherCustomer => s,
+                    Caller::Anonymous | Caller::Disabled | Caller::Staff => 401,
+                },
+            };
+            assert_eq!(
+                reply.status, expected,
+                "{} {} as {caller:?}: {}",
+                row.method, row.path, reply.text
+            );
+            assert_leaks_nothing(&reply.text);
+            for internal in ["INTERNAL-NOTE", "BILLING-SECRET", "ROUTING-ZONE", "argon2"] {
+                assert!(
+                    !reply.text.contains(internal),
+                    "{} {} as {caller:?} leaks {internal}: {}",
+                    row.method,
+                    row.path,
+                    reply.text
+                );
+            }
+            let foreign = match caller {
+                Caller::OtherCustomer => Some("Acme"),
+                Caller::WholeCustomer | Caller::OneLocation => Some("Brightside"),
+                Caller::Anonymous | Caller::Disabled | Caller::Staff => None,
+            };
+            if let Some(name) = foreign
+                && row.path != "/openapi.json"
+            {
+                assert!(
+                    !reply.text.contains(name),
+                    "{} {} as {caller:?} shows another customer: {}",
+                    row.method,
+                    row.path,
+                    reply.text
+                );
+            }
+            if caller == Caller::OneLocation && row.path != "/openapi.json" {
+                assert!(!reply.text.contains("Acme Boston"), "{}", reply.text);
+            }
+        }
+    }
+}
+
+async fn call(app: &TestApp, row: &Row, token: Option<&str>) -> Reply {
+    let url = app.url(&format!("/api/portal/v1{}", concrete(row.path)));
+    let method = row.method.to_uppercase().parse().unwrap();
+    let mut request = app.client.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = &row.body {
+        request = request.json(body);
+    }
+    read(request).await
+}
