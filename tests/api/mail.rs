@@ -246,6 +246,68 @@ async fn an_smtp_outage_delays_the_mail_and_it_is_delivered_exactly_once_later()
     assert_eq!(row.attempts, 3);
 }
 
+#[tokio::test]
+async fn the_last_allowed_attempt_gives_up_and_blanks_the_link() {
+    let bed = Bed::new().await;
+    let id = bed
+        .enqueue(&reset("ops@customer.example", Locale::En))
+        .await;
+    let sink = SmtpSink::start().await;
+    sink.set_mode(SinkMode::Busy451);
+    let mut mailer = smtp_mailer(&sink);
+    mailer.options.max_attempts = 2;
+
+    let first = mail::run_pass(&bed.db, &mailer, time::now()).await.unwrap();
+    let due = bed.row(id).await.next_attempt_at + secs(1);
+    let second = mail::run_pass(&bed.db, &mailer, due).await.unwrap();
+
+    assert_eq!((first.retried, first.failed), (1, 0));
+    assert_eq!((second.retried, second.failed), (0, 1));
+    let row = bed.row(id).await;
+    assert_eq!(row.sent_at, None);
+    assert_eq!(row.attempts, 2);
+    assert!(
+        row.last_error
+            .unwrap()
+            .starts_with("gave up after 2 attempts")
+    );
+    assert_eq!(
+        row.payload.0,
+        json!({}),
+        "no usable token stays in the database"
+    );
+    let much_later = due + secs(30 * 86_400);
+    assert_eq!(
+        mail::run_pass(&bed.db, &mailer, much_later)
+            .await
+            .unwrap()
+            .claimed,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_pass_hands_back_mail_it_has_no_lease_left_to_send() {
+    let bed = Bed::new().await;
+    let id = bed.enqueue(&reset("a@example.com", Locale::En)).await;
+    let mut mailer = bed.file_mailer();
+    mailer.options.lease = secs(60);
+    mailer.options.lease_margin = secs(120);
+
+    let report = mail::run_pass(&bed.db, &mailer, time::now()).await.unwrap();
+
+    assert_eq!((report.claimed, report.released, report.sent), (1, 1, 0));
+    let row = bed.row(id).await;
+    assert_eq!(
+        (row.attempts, row.claimed_until, row.sent_at),
+        (0, None, None)
+    );
+    let sent = mail::send_due(&bed.db, &bed.file_mailer(), time::now())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1, "a released mail is claimable at once");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_passes_deliver_each_mail_exactly_once() {
     let bed = Bed::new().await;
@@ -409,7 +471,11 @@ async fn an_invalid_recipient_address_fails_for_good() {
 
 #[tokio::test]
 async fn the_running_server_sends_enqueued_mail_as_eml_files_by_default() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(ordinavo_tests::TestOptions {
+        mail_worker: true,
+        ..Default::default()
+    })
+    .await;
     let id = mail_outbox::enqueue(
         app.db.exec(),
         &invitation("lea@example.com", Locale::Fr, "Léa"),

@@ -10,6 +10,7 @@ mod internal_admin;
 mod jwt_attacks;
 mod mail;
 mod openapi;
+mod portal_admin;
 mod portal_auth;
 mod portal_me;
 mod security_headers;

@@ -473,3 +473,41 @@ async fn password_reset_always_answers_202_and_a_valid_link_sets_a_new_password(
         .await;
     assert_problem(&again, 410, "reset_link_expired");
 }
+
+#[tokio::test]
+async fn the_invitation_mail_names_the_company_and_links_under_the_public_url() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let token = app
+        .invite(&w, "mail@customer.example", vec![whole(w.customer_a)])
+        .await;
+    let mail_dir = app.data_dir.join("sent");
+    let mailer = ordinavo_api::mail::Mailer::new(
+        ordinavo_api::mail::MailTransport::files(&mail_dir),
+        "Portal <portal@ordinavo.localhost>".parse().unwrap(),
+        ordinavo_api::mail::WorkerOptions::default(),
+    );
+
+    let sent = ordinavo_api::mail::send_due(&app.db, &mailer, chrono::Utc::now())
+        .await
+        .unwrap();
+
+    assert_eq!(sent, 1);
+    let file = std::fs::read_dir(&mail_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // Undo quoted-printable soft line breaks before looking for the link.
+    let eml = std::fs::read_to_string(file)
+        .unwrap()
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    assert!(eml.contains("Acme Bakeries"), "{eml}");
+    // The test server's public URL is its configured bind address.
+    assert!(
+        eml.contains(&format!("http://127.0.0.1:0/invite/{token}")),
+        "{eml}"
+    );
+}

@@ -34,6 +34,10 @@ pub struct TestOptions {
     pub frontend_dir: Option<PathBuf>,
     /// Extra `ORDINAVO_*` settings, e.g. `("ORDINAVO_CORS_ORIGINS", "https://spa.example")`.
     pub env: Vec<(&'static str, String)>,
+    /// Run the mail outbox worker in the background. Off by default: tests read one-time
+    /// links from the outbox, which the worker blanks once a mail is sent; tests of delivery
+    /// call `ordinavo_api::mail::send_due` themselves or turn this on.
+    pub mail_worker: bool,
 }
 
 /// A response, read whole: status, headers, body text and the body as JSON (or `Null`).
@@ -75,7 +79,10 @@ impl TestApp {
         vars.extend(options.env.iter().cloned());
         let settings =
             Settings::from_source(false, |k| vars.get(k).cloned()).expect("test settings");
-        let app = Application::build(settings).await.expect("build app");
+        let mut app = Application::build(settings).await.expect("build app");
+        if !options.mail_worker {
+            app = app.without_mail_worker();
+        }
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.state().db.clone();
         tokio::spawn(app.run_until_stopped());

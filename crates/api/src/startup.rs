@@ -46,7 +46,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
-    mailer: mail::Mailer,
+    /// The mail outbox worker's setup; `None` when the worker is left off.
+    mailer: Option<mail::Mailer>,
 }
 
 impl std::fmt::Debug for Application {
@@ -76,7 +77,7 @@ impl Application {
             port,
             server,
             state,
-            mailer,
+            mailer: Some(mailer),
         })
     }
 
@@ -88,13 +89,22 @@ impl Application {
         &self.state
     }
 
+    /// Leaves the mail outbox worker off, for tests that drive `mail::send_due` themselves
+    /// (a background worker would race them for the rows).
+    pub fn without_mail_worker(mut self) -> Self {
+        self.mailer = None;
+        self
+    }
+
     /// Runs until the process receives SIGINT/SIGTERM (graceful shutdown), with the mail
     /// outbox worker alongside; the worker stops after the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let db = self.state.db.clone();
-        let worker = mail::spawn(db, self.mailer, self.state.mail_wakeup.clone());
+        let (db, wakeup) = (self.state.db.clone(), self.state.mail_wakeup.clone());
+        let worker = self.mailer.map(|mailer| mail::spawn(db, mailer, wakeup));
         let result = self.server.await;
-        worker.stop().await;
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
         result
     }
 }

@@ -164,10 +164,16 @@ impl Db {
     }
 
     /// Starts a transaction; one use case, one transaction.
+    ///
+    /// On SQLite the transaction takes the write lock up front (`BEGIN IMMEDIATE`): a deferred
+    /// transaction that reads and then writes fails with `SQLITE_BUSY` instead of waiting when
+    /// another writer committed in between; taking the lock first lets the busy timeout queue
+    /// concurrent use cases instead. PostgreSQL uses its default (READ COMMITTED) with
+    /// conditional updates deciding races.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
             Db::Pg(p) => Tx::Pg(p.begin().await?),
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
         })
     }
 

@@ -10,7 +10,7 @@ use ordinavo_domain::locale::Locale;
 use ordinavo_domain::roles::{PortalUserStatus, StaffRole};
 use ordinavo_persistence::audit::{self, AuditEntry};
 use ordinavo_persistence::invitations::{self, Invitation};
-use ordinavo_persistence::mail_outbox::{self, NewMail};
+use ordinavo_persistence::mail_outbox;
 use ordinavo_persistence::portal_users::{self, NewPortalUser};
 use ordinavo_persistence::{OptionalExt, StoreError, Tx, customers, grants};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ use crate::auth::staff::StaffCaller;
 use crate::auth::tokens::OpaqueToken;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::internal::grant_input::{self, GrantInput};
+use crate::mail::{InvitationMail, portal_link};
 use crate::state::AppState;
 
 /// How long an invitation link works.
@@ -195,6 +196,7 @@ pub async fn create(
         .details(serde_json::json!({ "grants": body.grants.len() }));
     audit::record(tx.exec(), &entry).await?;
     tx.commit().await?;
+    state.mail_wakeup.notify_one();
     Ok(HttpResponse::Created().json(InvitationResponse::new(&invitation, email.into_string())))
 }
 
@@ -213,25 +215,16 @@ async fn enqueue_mail(
             companies.push(c.name);
         }
     }
-    let link = format!(
-        "{}/invite/{raw_token}",
-        state.settings.public_url.as_str().trim_end_matches('/')
-    );
-    mail_outbox::enqueue(
-        tx.exec(),
-        &NewMail {
-            to_address: u.email,
-            template: "portal_invitation",
-            locale: u.locale,
-            payload: serde_json::json!({
-                "display_name": u.display_name,
-                "company": companies.join(", "),
-                "link": link,
-                "expires_at": invitation.expires_at,
-            }),
-        },
-    )
-    .await?;
+    let link = portal_link(&state.settings.public_url, &format!("invite/{raw_token}"));
+    let mail = InvitationMail {
+        display_name: u.display_name,
+        inviter_name: None,
+        company_name: (!companies.is_empty()).then(|| companies.join(", ")),
+        link,
+        expires_at: invitation.expires_at,
+    }
+    .to_mail(u.email, u.locale);
+    mail_outbox::enqueue(tx.exec(), &mail).await?;
     Ok(())
 }
 
@@ -293,6 +286,7 @@ pub async fn resend(
         .ip(client_ip(&req));
     audit::record(tx.exec(), &entry).await?;
     tx.commit().await?;
+    state.mail_wakeup.notify_one();
     Ok(HttpResponse::Ok().json(InvitationResponse::new(&invitation, user.email)))
 }
 

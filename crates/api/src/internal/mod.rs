@@ -14,11 +14,15 @@ pub mod locations;
 pub mod staff_users;
 pub mod grant_input;
 pub mod invitations;
+pub mod grants;
+pub mod portal_users;
 
 /// Registers every internal route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     invitations::configure(cfg);
+    portal_users::configure(cfg);
+    grants::configure(cfg);
     customers::configure(cfg);
     locations::configure(cfg);
     contacts::configure(cfg);
@@ -32,6 +36,8 @@ pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
     vec![
         auth::Doc::openapi(),
         invitations::Doc::openapi(),
+        portal_users::Doc::openapi(),
+        grants::Doc::openapi(),
         customers::Doc::openapi(),
         locations::Doc::openapi(),
         contacts::Doc::openapi(),

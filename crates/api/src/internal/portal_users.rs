@@ -58,6 +58,13 @@ fn status_schema() -> Object {
     fields::enum_schema::<PortalUserStatus>()
 }
 
+/// The `status` filter (with `schema_with`, utoipa drops the field's doc comment: it goes here).
+fn status_filter_schema() -> Object {
+    let mut schema = status_schema();
+    schema.description = Some("Only users of this status.".into());
+    schema
+}
+
 fn locale_schema() -> Object {
     fields::enum_schema::<Locale>()
 }
@@ -130,7 +137,7 @@ pub struct PortalUserDetail {
 #[into_params(parameter_in = Query)]
 pub struct PortalUserQuery {
     /// Only users of this status: `invited`, `active` or `disabled`.
-    #[param(schema_with = status_schema)]
+    #[param(schema_with = status_filter_schema)]
     pub status: Option<String>,
     /// The `next_cursor` of the previous page; omit (or leave empty) for the first page.
     pub cursor: Option<String>,

@@ -66,7 +66,7 @@ impl Default for WorkerOptions {
         Self {
             batch_size: 20,
             lease: Duration::from_secs(10 * 60),
-            lease_margin: transport::SMTP_TIMEOUT * 4,
+            lease_margin: transport::SMTP_TIMEOUT * 8,
             max_attempts: 20,
             retry_base: Duration::from_secs(30),
             retry_cap: Duration::from_secs(60 * 60),
@@ -134,6 +134,7 @@ pub struct PassReport {
 /// One pass at time `now`: claims the mails due then and sends them. Returns how many were sent.
 ///
 /// Several passes may run at once, in one process or many: each mail is sent by one of them.
+#[tracing::instrument(skip_all)]
 pub async fn send_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Result<usize> {
     Ok(run_pass(db, mailer, now).await?.sent)
 }

@@ -2,32 +2,22 @@
 //! and what the caller may do at each.
 
 use actix_web::{HttpResponse, get, web};
-use ordinavo_persistence::page::{Cursor, Limit};
 use ordinavo_persistence::portal_scope::{self, PortalLocation};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::portal::PortalCaller;
 use crate::error::{ApiError, Problem};
+use crate::pagination::{PageDto, PageQuery};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
-#[openapi(paths(list), components(schemas(LocationDto, LocationPage)))]
+#[openapi(paths(list), components(schemas(LocationDto, PageDto<LocationDto>)))]
 pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list);
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1–100 (default 50).
-    pub limit: Option<u32>,
 }
 
 /// A granted location.
@@ -68,22 +58,15 @@ impl From<PortalLocation> for LocationDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LocationPage {
-    pub items: Vec<LocationDto>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
 /// The locations the signed-in user may see, by name.
 #[utoipa::path(
     get,
     path = "/locations",
     tag = "locations",
-    params(ListQuery),
+    params(PageQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Granted locations", body = LocationPage),
+        (status = 200, description = "Granted locations", body = PageDto<LocationDto>),
         (status = 400, description = "Invalid cursor or query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
@@ -93,24 +76,10 @@ pub struct LocationPage {
 pub async fn list(
     state: web::Data<AppState>,
     caller: PortalCaller,
-    query: web::Query<ListQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let after = query
-        .cursor
-        .as_deref()
-        .map(Cursor::<String>::decode)
-        .transpose()
-        .map_err(|_| ApiError::bad_request("invalid_cursor", "The cursor is not valid."))?;
-    let page = portal_scope::locations(
-        state.db.exec(),
-        caller.user_id(),
-        after.as_ref(),
-        Limit::new(query.limit),
-    )
-    .await?;
-    let page = page.map(LocationDto::from);
-    Ok(HttpResponse::Ok().json(LocationPage {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    }))
+    let (after, limit) = query.parse::<String>()?;
+    let page =
+        portal_scope::locations(state.db.exec(), caller.user_id(), after.as_ref(), limit).await?;
+    Ok(HttpResponse::Ok().json(PageDto::from_page(page, LocationDto::from)))
 }

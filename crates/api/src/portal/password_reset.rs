@@ -7,7 +7,7 @@ use ordinavo_domain::ids::PortalUserId;
 use ordinavo_domain::input::Email;
 use ordinavo_domain::roles::PortalUserStatus;
 use ordinavo_persistence::audit::{self, ActorKind, AuditEntry};
-use ordinavo_persistence::mail_outbox::{self, NewMail};
+use ordinavo_persistence::mail_outbox;
 use ordinavo_persistence::{OptionalExt, login_throttle, portal_users, reset_tokens, sessions};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -17,11 +17,12 @@ use crate::auth::client_ip;
 use crate::auth::throttle::Action;
 use crate::auth::tokens::{self, OpaqueToken};
 use crate::error::{ApiError, FieldError, Problem};
+use crate::mail::{PasswordResetMail, portal_link};
 use crate::passwords;
 use crate::state::AppState;
 
 /// How long a reset link works.
-pub const RESET_MINUTES: i64 = 60;
+pub const RESET_MINUTES: u32 = 60;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -80,33 +81,22 @@ pub async fn request_reset(
         .filter(|u| u.status == PortalUserStatus::Active);
     if let Some(user) = user {
         let token = OpaqueToken::generate();
-        let link = format!(
-            "{}/reset/{}",
-            state.settings.public_url.as_str().trim_end_matches('/'),
-            token.raw
-        );
+        let link = portal_link(&state.settings.public_url, &format!("reset/{}", token.raw));
         let mut tx = state.db.begin().await?;
         reset_tokens::insert(
             tx.exec(),
             user.id,
             &token.hash,
-            Utc::now() + Duration::minutes(RESET_MINUTES),
+            Utc::now() + Duration::minutes(i64::from(RESET_MINUTES)),
         )
         .await?;
-        mail_outbox::enqueue(
-            tx.exec(),
-            &NewMail {
-                to_address: user.email.clone(),
-                template: "portal_password_reset",
-                locale: user.locale,
-                payload: serde_json::json!({
-                    "display_name": user.display_name,
-                    "link": link,
-                    "expires_minutes": RESET_MINUTES,
-                }),
-            },
-        )
-        .await?;
+        let mail = PasswordResetMail {
+            display_name: user.display_name.clone(),
+            link,
+            expires_minutes: RESET_MINUTES,
+        }
+        .to_mail(user.email.clone(), user.locale);
+        mail_outbox::enqueue(tx.exec(), &mail).await?;
         let entry = AuditEntry::new(
             ActorKind::Anonymous,
             None,
@@ -116,6 +106,7 @@ pub async fn request_reset(
         .ip(ip);
         audit::record(tx.exec(), &entry).await?;
         tx.commit().await?;
+        state.mail_wakeup.notify_one();
     }
     Ok(HttpResponse::Accepted().finish())
 }
