@@ -8,11 +8,15 @@
 //!   version; everything else is opaque.
 //! - [`page`] is keyset pagination: opaque cursors, never OFFSET.
 //! - One module per aggregate ([`customers`], [`locations`], [`contacts`], [`staff_users`],
-//!   [`portal_users`], [`grants`]).
-//!   Internal read models select every column; portal read models (added with the portal
-//!   features) are separate structs that select only portal-safe columns.
+//!   [`portal_users`], [`grants`], [`service_requests`], [`targets`], [`attachments`]), plus
+//!   the side effects written in the same transaction as a change ([`timeline`], [`audit`],
+//!   [`mail_outbox`]).
+//!   Internal read models select every column; portal read models (e.g.
+//!   [`service_requests::PortalServiceRequest`]) are separate structs that select only
+//!   portal-safe columns and filter by the caller's grants in SQL.
 
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod contacts;
 pub mod customers;
@@ -27,10 +31,13 @@ pub mod page;
 pub mod portal_scope;
 pub mod portal_users;
 pub mod reset_tokens;
+pub mod service_requests;
 pub mod sessions;
 pub mod staff_users;
+pub mod targets;
 pub mod testing;
 pub mod time;
+pub mod timeline;
 
 pub use db::{Backend, ConnectOptions, Db, Exec, Tx};
 pub use error::{OptionalExt, StoreError};

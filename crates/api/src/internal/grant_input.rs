@@ -34,6 +34,15 @@ pub struct GrantInput {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// `prefix.name`, or just `name` when the body is the grant itself (empty prefix).
+fn path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
 fn field(field: String, code: &str, message: &str) -> FieldError {
     FieldError {
         field,
@@ -48,21 +57,21 @@ pub fn check_shape(prefix: &str, g: &GrantInput, now: DateTime<Utc>) -> Vec<Fiel
     let mut errors = Vec::new();
     if g.all_locations && !g.location_ids.is_empty() {
         errors.push(field(
-            format!("{prefix}.location_ids"),
+            path(prefix, "location_ids"),
             "conflicting",
             "Leave location_ids empty when all_locations is true.",
         ));
     }
     if !g.all_locations && g.location_ids.is_empty() {
         errors.push(field(
-            format!("{prefix}.location_ids"),
+            path(prefix, "location_ids"),
             "required",
             "Name at least one location, or set all_locations.",
         ));
     }
     if g.location_ids.len() > 500 {
         errors.push(field(
-            format!("{prefix}.location_ids"),
+            path(prefix, "location_ids"),
             "too_many",
             "At most 500 locations per grant; use all_locations instead.",
         ));
@@ -71,7 +80,7 @@ pub fn check_shape(prefix: &str, g: &GrantInput, now: DateTime<Utc>) -> Vec<Fiel
         && at <= now
     {
         errors.push(field(
-            format!("{prefix}.expires_at"),
+            path(prefix, "expires_at"),
             "in_past",
             "The expiry must be in the future.",
         ));
@@ -95,7 +104,7 @@ pub async fn insert(
         .is_none()
     {
         return Ok(Err(vec![field(
-            format!("{prefix}.customer_id"),
+            path(prefix, "customer_id"),
             "unknown",
             "No such customer.",
         )]));
@@ -118,7 +127,7 @@ pub async fn insert(
         Ok(id) => id,
         Err(e) if e.is_conflict_on(grants::UQ_USER_CUSTOMER) => {
             return Ok(Err(vec![field(
-                format!("{prefix}.customer_id"),
+                path(prefix, "customer_id"),
                 "duplicate",
                 "This user already has a grant for this customer.",
             )]));
@@ -134,7 +143,7 @@ pub async fn insert(
         match grants::add_location(tx.exec(), grant, LocationId::from_uuid(*location)).await {
             Ok(()) => {}
             Err(StoreError::NotFound) => errors.push(field(
-                format!("{prefix}.location_ids[{j}]"),
+                path(prefix, &format!("location_ids[{j}]")),
                 "unknown",
                 "No such location of this customer.",
             )),

@@ -141,20 +141,6 @@ async fn grant_dto(tx: &mut Tx, user: PortalUserId, grant: GrantId) -> Result<Gr
         .ok_or(ApiError::NotFound)
 }
 
-/// `grant_input` names fields under a prefix (`grants[0].customer_id`); this body IS the
-/// grant, so its errors name the bare field (`customer_id`, `location_ids[1]`).
-fn unprefixed(errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .map(|mut e| {
-            if let Some(bare) = e.field.strip_prefix('.') {
-                e.field = bare.to_string();
-            }
-            e
-        })
-        .collect()
-}
-
 /// 404 unless the portal user exists (read in `tx`).
 async fn ensure_user(tx: &mut Tx, user: PortalUserId) -> Result<(), ApiError> {
     portal_users::get(tx.exec(), user).await?;
@@ -231,13 +217,13 @@ pub async fn create_grant(
     ensure_user(&mut tx, user).await?;
     let errors = grant_input::check_shape("", &input, Utc::now());
     if !errors.is_empty() {
-        return Err(ApiError::invalid_fields(unprefixed(errors)));
+        return Err(ApiError::invalid_fields(errors));
     }
     let grant =
         match grant_input::insert(&mut tx, "", user, &input, Some(caller.staff_user_id())).await? {
             Ok(grant) => grant,
             // Dropping `tx` rolls the grant row back with its locations.
-            Err(errors) => return Err(ApiError::invalid_fields(unprefixed(errors))),
+            Err(errors) => return Err(ApiError::invalid_fields(errors)),
         };
     let dto = grant_dto(&mut tx, user, grant).await?;
     let (actor_kind, actor_id) = caller.audit_actor();
@@ -352,7 +338,7 @@ impl GrantPatch {
             // grant being edited) is not the caller's input.
             expires_at: self.expires_at.flatten(),
         };
-        for e in unprefixed(grant_input::check_shape("", &merged, now)) {
+        for e in grant_input::check_shape("", &merged, now) {
             errors.push(e);
         }
         errors.into_result()?;

@@ -10,12 +10,12 @@ pub mod audit_log;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
-pub mod locations;
-pub mod staff_users;
 pub mod grant_input;
-pub mod invitations;
 pub mod grants;
+pub mod invitations;
+pub mod locations;
 pub mod portal_users;
+pub mod staff_users;
 
 /// Registers every internal route.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -313,6 +313,9 @@ pub async fn enable_portal_user(
         PortalUserStatus::Invited
     };
     let user = portal_users::set_status(tx.exec(), id, status).await?;
+    // A refresh racing the earlier disable may have left a session row behind; an enabled
+    // account starts with no live session at all.
+    sessions::revoke_all_of(tx.exec(), id, None).await?;
     let (actor_kind, actor_id) = caller.audit_actor();
     let entry = AuditEntry::new(actor_kind, actor_id, "portal.user.enabled")
         .subject("portal_user", id.into_uuid())
