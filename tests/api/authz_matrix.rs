@@ -8,6 +8,7 @@ use ordinavo_api::openapi::portal_document;
 use ordinavo_domain::roles::StaffRole;
 use ordinavo_persistence::run;
 use ordinavo_tests::portal::{only, staff_login, whole, world};
+use ordinavo_tests::requests::{body_at, multipart_body, png, set_internal_notes};
 use ordinavo_tests::{Reply, TestApp, assert_leaks_nothing, read};
 use serde_json::{Value, json};
 
@@ -38,24 +39,73 @@ enum Expect {
     Everyone(u16),
     /// Signed-in, active portal users get `.0`; everybody else 401.
     PortalUsers(u16),
+    /// Per active portal user (whole customer A, one location of A, customer B); everybody
+    /// else 401. Used with a fixture object at A's second location, owned by the whole-customer
+    /// user: the one-location and other-customer users must get 404, like for nothing at all.
+    PerCaller { whole: u16, one: u16, other: u16 },
+}
+
+/// What `{id}` in a row's path stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A fresh random id (names nothing).
+    Random,
+    /// A request at location A2 submitted by the whole-customer user.
+    Request,
+    /// Another such request, for the row that cancels it.
+    RequestToCancel,
+}
+
+/// A row's body: none, JSON (strings `"{a1}"` become location A1's id), or a multipart upload.
+#[derive(Debug, Clone)]
+enum Body {
+    None,
+    Json(Value),
+    PngUpload,
 }
 
 struct Row {
     method: &'static str,
     path: &'static str,
-    body: Option<Value>,
+    body: Body,
     expect: Expect,
+    target: Target,
+}
+
+impl Row {
+    fn on(mut self, target: Target) -> Self {
+        self.target = target;
+        self
+    }
+
+    fn upload(mut self) -> Self {
+        self.body = Body::PngUpload;
+        self
+    }
+}
+
+/// The objects rows point at.
+struct Fixtures {
+    a1: String,
+    request: String,
+    request_to_cancel: String,
 }
 
 const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 fn rows() -> Vec<Row> {
-    let row = |method, path, body, expect| Row {
+    let row = |method, path, body: Option<Value>, expect| Row {
         method,
         path,
-        body,
+        body: body.map_or(Body::None, Body::Json),
         expect,
+        target: Target::Random,
     };
+    let per_caller = |whole, one, other| Expect::PerCaller { whole, one, other };
+    let mut submit = body_at(ordinavo_domain::ids::LocationId::from_uuid(
+        uuid::Uuid::nil(),
+    ));
+    submit["location_id"] = json!("{a1}");
     vec![
         row("get", "/openapi.json", None, Expect::Everyone(200)),
         row(
@@ -106,12 +156,55 @@ fn rows() -> Vec<Row> {
             Expect::PortalUsers(404),
         ),
         row("get", "/locations", None, Expect::PortalUsers(200)),
+        row("get", "/requests", None, Expect::PortalUsers(200)),
+        row("post", "/requests", Some(submit), per_caller(201, 201, 404)),
+        row("get", "/requests/{id}", None, per_caller(200, 404, 404)).on(Target::Request),
+        row(
+            "post",
+            "/requests/{id}/cancel",
+            Some(json!({})),
+            per_caller(200, 404, 404),
+        )
+        .on(Target::RequestToCancel),
+        row(
+            "post",
+            "/requests/{id}/attachments",
+            None,
+            per_caller(201, 404, 404),
+        )
+        .on(Target::Request)
+        .upload(),
+        row(
+            "get",
+            "/requests/{id}/attachments",
+            None,
+            per_caller(200, 404, 404),
+        )
+        .on(Target::Request),
     ]
 }
 
-fn concrete(path: &str) -> String {
-    path.replace("{token}", TOKEN)
-        .replace("{id}", &uuid::Uuid::new_v4().to_string())
+fn concrete(row: &Row, fixtures: &Fixtures) -> String {
+    let id = match row.target {
+        Target::Random => uuid::Uuid::new_v4().to_string(),
+        Target::Request => fixtures.request.clone(),
+        Target::RequestToCancel => fixtures.request_to_cancel.clone(),
+    };
+    row.path.replace("{token}", TOKEN).replace("{id}", &id)
+}
+
+/// `value` with every string `"{a1}"` replaced by location A1's id.
+fn fill(value: &Value, fixtures: &Fixtures) -> Value {
+    match value {
+        Value::String(s) if s == "{a1}" => Value::String(fixtures.a1.clone()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, fixtures)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill(v, fixtures)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 #[test]
@@ -177,6 +270,16 @@ async fn every_portal_route_answers_each_kind_of_caller_as_the_matrix_says() {
     .map(|_| ()))
     .unwrap();
     let staff = staff_login(&app, StaffRole::Admin).await;
+    let request = app.create_request(&whole_user.access_token, w.a2).await;
+    let request_to_cancel = app.create_request(&whole_user.access_token, w.a2).await;
+    for id in [&request, &request_to_cancel] {
+        set_internal_notes(&app.db, id, "INTERNAL-NOTE request").await;
+    }
+    let fixtures = Fixtures {
+        a1: w.a1.to_string(),
+        request,
+        request_to_cancel,
+    };
 
     for row in rows() {
         for caller in CALLERS {
@@ -188,11 +291,17 @@ async fn every_portal_route_answers_each_kind_of_caller_as_the_matrix_says() {
                 Caller::Disabled => Some(disabled.access_token.as_str()),
                 Caller::Staff => Some(staff.as_str()),
             };
-            let reply = call(&app, &row, token).await;
+            let reply = call(&app, &row, &fixtures, token).await;
             let expected = match row.expect {
                 Expect::Everyone(s) => s,
                 Expect::PortalUsers(s) => match caller {
                     Caller::WholeCustomer | Caller::OneLocation | Caller::OtherCustomer => s,
+                    Caller::Anonymous | Caller::Disabled | Caller::Staff => 401,
+                },
+                Expect::PerCaller { whole, one, other } => match caller {
+                    Caller::WholeCustomer => whole,
+                    Caller::OneLocation => one,
+                    Caller::OtherCustomer => other,
                     Caller::Anonymous | Caller::Disabled | Caller::Staff => 401,
                 },
             };
@@ -234,15 +343,20 @@ async fn every_portal_route_answers_each_kind_of_caller_as_the_matrix_says() {
     }
 }
 
-async fn call(app: &TestApp, row: &Row, token: Option<&str>) -> Reply {
-    let url = app.url(&format!("/api/portal/v1{}", concrete(row.path)));
+async fn call(app: &TestApp, row: &Row, fixtures: &Fixtures, token: Option<&str>) -> Reply {
+    let url = app.url(&format!("/api/portal/v1{}", concrete(row, fixtures)));
     let method = row.method.to_uppercase().parse().unwrap();
     let mut request = app.client.request(method, url);
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    if let Some(body) = &row.body {
-        request = request.json(body);
+    match &row.body {
+        Body::None => {}
+        Body::Json(body) => request = request.json(&fill(body, fixtures)),
+        Body::PngUpload => {
+            let (content_type, bytes) = multipart_body("file", "site.png", "image/png", &png());
+            request = request.header("content-type", content_type).body(bytes);
+        }
     }
     read(request).await
 }

@@ -13,5 +13,7 @@ mod openapi;
 mod portal_admin;
 mod portal_auth;
 mod portal_me;
+mod requests_internal;
+mod requests_portal;
 mod security_headers;
 mod spa;

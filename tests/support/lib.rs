@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod portal;
+pub mod requests;
 pub mod staff;
 
 use std::collections::HashMap;

@@ -12,6 +12,10 @@
 //! - [`portal`] and [`internal`]: the two API surfaces, one module per resource.
 //! - [`health`], [`spa`], [`security_headers`], [`middleware`]: the edges of the server.
 //! - [`passwords`]: argon2id hashing and the password policy.
+//! - [`storage`] and [`uploads`]: attachment bytes behind a storage trait (files under the data
+//!   dir by default; keys from ids) and the one-file multipart upload with content sniffing.
+//! - [`requests`]: what the portal and internal service-request routes share (window DTO, enum
+//!   schemas, the 409 of a refused status change).
 //! - [`commands`]: what the `ordinavo` binary's subcommands do ([`cli`] declares them).
 
 pub mod auth;
@@ -29,8 +33,11 @@ pub mod openapi;
 pub mod pagination;
 pub mod passwords;
 pub mod portal;
+pub mod requests;
 pub mod security_headers;
 pub mod spa;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
+pub mod uploads;

@@ -98,8 +98,8 @@ fn reborrow<'b>(ex: &'b mut Exec<'_>) -> Exec<'b> {
     match ex {
         Exec::PgPool(p) => Exec::PgPool(p),
         Exec::SqlitePool(p) => Exec::SqlitePool(p),
-        Exec::Pg(c) => Exec::Pg(&mut **c),
-        Exec::Sqlite(c) => Exec::Sqlite(&mut **c),
+        Exec::Pg(c) => Exec::Pg(c),
+        Exec::Sqlite(c) => Exec::Sqlite(c),
     }
 }
 
@@ -772,7 +772,10 @@ pub enum MarkPlanned {
     /// The target was not created from a request: nothing to do.
     NoRequest,
     /// The request is now `planned`; `changed` is `false` when it already was.
-    Planned { request_id: RequestId, changed: bool },
+    Planned {
+        request_id: RequestId,
+        changed: bool,
+    },
 }
 
 /// Why [`mark_planned_for_target`] refused.

@@ -189,10 +189,14 @@ pub async fn insert(ex: Exec<'_>, t: &NewTarget) -> Result<Target, StoreError> {
 #[tracing::instrument(skip_all, fields(target_id = %id))]
 pub async fn get(ex: Exec<'_>, id: TargetId) -> Result<Target, StoreError> {
     let row = run!(ex, |c| {
-        sqlx::query_as::<_, Row>(concat!("SELECT ", columns!(), " FROM targets WHERE id = $1"))
-            .bind(id.into_uuid())
-            .fetch_one(c)
-            .await
+        sqlx::query_as::<_, Row>(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM targets WHERE id = $1"
+        ))
+        .bind(id.into_uuid())
+        .fetch_one(c)
+        .await
     })?;
     row.try_into()
 }

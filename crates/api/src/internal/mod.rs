@@ -15,6 +15,7 @@ pub mod grants;
 pub mod invitations;
 pub mod locations;
 pub mod portal_users;
+pub mod requests;
 pub mod staff_users;
 
 /// Registers every internal route.
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     staff_users::configure(cfg);
     api_keys::configure(cfg);
     audit_log::configure(cfg);
+    requests::configure(cfg);
 }
 
 /// The OpenAPI fragments of every internal module, merged into `openapi/internal.json`.
@@ -44,5 +46,6 @@ pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
         staff_users::Doc::openapi(),
         api_keys::Doc::openapi(),
         audit_log::Doc::openapi(),
+        requests::Doc::openapi(),
     ]
 }

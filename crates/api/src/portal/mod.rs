@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod locations;
 pub mod me;
 pub mod password_reset;
+pub mod requests;
 pub mod session;
 
 /// Registers every portal route.
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     password_reset::configure(cfg);
     me::configure(cfg);
     locations::configure(cfg);
+    requests::configure(cfg);
 }
 
 /// The OpenAPI fragments of every portal module, merged into `openapi/portal.json`.
@@ -29,5 +31,6 @@ pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
         password_reset::Doc::openapi(),
         me::Doc::openapi(),
         locations::Doc::openapi(),
+        requests::Doc::openapi(),
     ]
 }
