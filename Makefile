@@ -20,9 +20,14 @@ frontend:
 	  cd frontend && { [ -d node_modules ] || npm ci; } && npm run build; \
 	fi
 
-## Every test: SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+## Every test: SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set; then the SPA's
+## lint, types, API-drift check, component tests and the Chromium end-to-end run (which drives the
+## debug `ordinavo` binary, found under CARGO_TARGET_DIR or ./target).
 test: test-sqlite test-postgres
-	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci; } && npm test; fi
+	@if [ -f frontend/package.json ]; then \
+	  $(CARGO) build -q -p ordinavo-api && \
+	  cd frontend && { [ -d node_modules ] || npm ci; } && npm test; \
+	fi
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(CARGO) test --workspace

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use ordinavo_api::openapi::portal_document;
 use ordinavo_domain::roles::StaffRole;
 use ordinavo_persistence::run;
+use ordinavo_tests::appointments::days_ahead;
 use ordinavo_tests::portal::{only, staff_login, whole, world};
+use ordinavo_tests::reports::target_at;
 use ordinavo_tests::requests::{body_at, multipart_body, png, set_internal_notes};
 use ordinavo_tests::{Reply, TestApp, assert_leaks_nothing, read};
 use serde_json::{Value, json};
@@ -54,6 +56,13 @@ enum Target {
     Request,
     /// Another such request, for the row that cancels it.
     RequestToCancel,
+    /// A published visit report on a work item at location A2.
+    Report,
+    /// A released file of that report.
+    ReportFile,
+    /// A scheduled appointment on that work item at A2, with technician, routing score and
+    /// internal notes set.
+    Appointment,
 }
 
 /// A row's body: none, JSON (strings `"{a1}"` become location A1's id), or a multipart upload.
@@ -89,6 +98,9 @@ struct Fixtures {
     a1: String,
     request: String,
     request_to_cancel: String,
+    report: String,
+    report_file: String,
+    appointment: String,
 }
 
 const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -181,6 +193,51 @@ fn rows() -> Vec<Row> {
             per_caller(200, 404, 404),
         )
         .on(Target::Request),
+        row("get", "/reports", None, Expect::PortalUsers(200)),
+        row("get", "/reports/{id}", None, per_caller(200, 404, 404)).on(Target::Report),
+        row(
+            "get",
+            "/reports/{id}/attachments",
+            None,
+            per_caller(200, 404, 404),
+        )
+        .on(Target::Report),
+        row(
+            "get",
+            "/attachments/{id}/content",
+            None,
+            per_caller(200, 404, 404),
+        )
+        .on(Target::ReportFile),
+        row(
+            "post",
+            "/attachments/{id}/download-link",
+            None,
+            per_caller(201, 404, 404),
+        )
+        .on(Target::ReportFile),
+        row(
+            "get",
+            "/attachments/{id}/download",
+            None,
+            Expect::Everyone(404),
+        )
+        .on(Target::ReportFile),
+        row("get", "/access-log", None, Expect::PortalUsers(200)),
+        row("get", "/appointments", None, Expect::PortalUsers(200)),
+        row("get", "/appointments/{id}", None, per_caller(200, 404, 404))
+            .on(Target::Appointment),
+        row("get", "/work", None, Expect::PortalUsers(200)),
+        row("get", "/follow-ups", None, Expect::PortalUsers(200)),
+        row("get", "/timeline", None, Expect::PortalUsers(200)),
+        row("post", "/me/calendar-feed", None, Expect::PortalUsers(201)),
+        row("delete", "/me/calendar-feed", None, Expect::PortalUsers(204)),
+        row(
+            "get",
+            "/calendar/{feed_token}.ics",
+            None,
+            Expect::Everyone(404),
+        ),
     ]
 }
 
@@ -189,8 +246,14 @@ fn concrete(row: &Row, fixtures: &Fixtures) -> String {
         Target::Random => uuid::Uuid::new_v4().to_string(),
         Target::Request => fixtures.request.clone(),
         Target::RequestToCancel => fixtures.request_to_cancel.clone(),
+        Target::Report => fixtures.report.clone(),
+        Target::ReportFile => fixtures.report_file.clone(),
+        Target::Appointment => fixtures.appointment.clone(),
     };
-    row.path.replace("{token}", TOKEN).replace("{id}", &id)
+    row.path
+        .replace("{token}", TOKEN)
+        .replace("{feed_token}", TOKEN)
+        .replace("{id}", &id)
 }
 
 /// `value` with every string `"{a1}"` replaced by location A1's id.
@@ -275,10 +338,30 @@ async fn every_portal_route_answers_each_kind_of_caller_as_the_matrix_says() {
     for id in [&request, &request_to_cancel] {
         set_internal_notes(&app.db, id, "INTERNAL-NOTE request").await;
     }
+    let target = target_at(&app.db, w.customer_a, w.a2).await;
+    let report = app.approved_report(&w.manager_token, target).await;
+    app.publish_report(&w.manager_token, &report, "Quarterly visit")
+        .await;
+    let report_file = app
+        .released_report_file(&w.manager_token, &report, &png())
+        .await;
+    let (starts_at, ends_at) = days_ahead(3, 2);
+    let appointment = app
+        .scheduled(
+            &staff,
+            &target.to_string(),
+            &starts_at,
+            &ends_at,
+            "scheduled",
+        )
+        .await;
     let fixtures = Fixtures {
         a1: w.a1.to_string(),
         request,
         request_to_cancel,
+        report,
+        report_file,
+        appointment,
     };
 
     for row in rows() {

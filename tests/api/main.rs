@@ -2,7 +2,9 @@
 //! fresh database (SQLite by default, PostgreSQL with `TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod appointments;
 mod authz_matrix;
+mod calendar_feed;
 mod demo;
 mod errors;
 mod health;
@@ -13,7 +15,10 @@ mod openapi;
 mod portal_admin;
 mod portal_auth;
 mod portal_me;
+mod reports;
 mod requests_internal;
 mod requests_portal;
 mod security_headers;
 mod spa;
+mod storage_s3;
+mod work_follow_ups_timeline;

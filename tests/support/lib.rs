@@ -2,7 +2,9 @@
 //! kind of call. Set `TEST_DATABASE_URL` to run on PostgreSQL, `TEST_LOG=1` to see logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod appointments;
 pub mod portal;
+pub mod reports;
 pub mod requests;
 pub mod staff;
 

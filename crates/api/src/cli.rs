@@ -71,6 +71,11 @@ pub enum DemoCommand {
         /// Do nothing (successfully) when the database already holds customers.
         #[arg(long)]
         if_empty: bool,
+        /// Seed the benchmark data set instead of the demo company: 100 customers, 1,000
+        /// locations, this many appointments, and one portal user granted 10 locations whose
+        /// sign-in is printed once (see bench/).
+        #[arg(long, value_name = "APPOINTMENTS")]
+        scale: Option<usize>,
     },
 }
 

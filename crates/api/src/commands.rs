@@ -6,13 +6,14 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::Context;
 use ordinavo_domain::input::{DisplayName, Email};
 use ordinavo_domain::roles::StaffRole;
+use ordinavo_persistence::customers;
 use ordinavo_persistence::staff_users::{self, NewStaffUser};
 use secrecy::SecretString;
 
 use crate::cli::{Cli, Command, DemoCommand, OpenapiCommand, RoleArg, StaffCommand};
 use crate::config::{ConfigError, Settings};
 use crate::startup::{Application, open_database};
-use crate::{demo, openapi, passwords, telemetry};
+use crate::{demo, demo_scale, openapi, passwords, telemetry};
 
 /// A command failure and the process exit code it maps to.
 #[derive(Debug, thiserror::Error)]
@@ -63,10 +64,24 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             command: StaffCommand::Create { email, name, role },
         } => create_staff(&load_settings(production)?, &email, &name, role).await?,
         Command::Demo {
-            command: DemoCommand::Seed { if_empty },
+            command: DemoCommand::Seed { if_empty, scale },
         } => {
             let db = open_database(&load_settings(production)?).await?;
-            demo::seed_and_print(&db, if_empty).await?;
+            match scale {
+                Some(appointments) => {
+                    if if_empty
+                        && customers::count(db.exec())
+                            .await
+                            .map_err(anyhow::Error::from)?
+                            > 0
+                    {
+                        println!("The database already holds customers; nothing seeded.");
+                    } else {
+                        demo_scale::seed_and_print(&db, appointments).await?;
+                    }
+                }
+                None => demo::seed_and_print(&db, if_empty).await?,
+            }
         }
     }
     Ok(())

@@ -26,10 +26,28 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
     pub storage_url: Option<String>,
+    /// Endpoint and credentials of the object store named by `storage_url`, from the standard
+    /// `AWS_*` variables (unused with the filesystem default).
+    pub object_store: ObjectStoreSettings,
     pub cors_origins: Vec<String>,
     pub frontend_dir: PathBuf,
     pub log: String,
     pub production: bool,
+}
+
+/// How to reach an S3-compatible object store (`ORDINAVO_STORAGE_URL=s3://bucket/prefix`).
+/// Read from the variables every S3 tool knows: `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT`) for a
+/// non-AWS server, `AWS_REGION` (or `AWS_DEFAULT_REGION`), `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, and `AWS_ALLOW_HTTP=true` for a plain-HTTP
+/// endpoint (tests, a server on the same host). Unset values fall back to the AWS defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectStoreSettings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+    pub session_token: Option<SecretString>,
+    pub allow_http: bool,
 }
 
 /// A setting that cannot be used; `variable` names the `ORDINAVO_*` variable to fix.
@@ -150,6 +168,15 @@ impl Settings {
             ));
         }
 
+        let object_store = ObjectStoreSettings {
+            endpoint: get("AWS_ENDPOINT_URL").or_else(|| get("AWS_ENDPOINT")),
+            region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")),
+            access_key_id: get("AWS_ACCESS_KEY_ID"),
+            secret_access_key: get("AWS_SECRET_ACCESS_KEY").map(SecretString::from),
+            session_token: get("AWS_SESSION_TOKEN").map(SecretString::from),
+            allow_http: get("AWS_ALLOW_HTTP").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        };
+
         let cors_origins = get("ORDINAVO_CORS_ORIGINS")
             .map(|v| parse_origins(&v))
             .transpose()?
@@ -171,6 +198,7 @@ impl Settings {
             smtp_url: smtp_url.map(SecretString::from),
             mail_from,
             storage_url,
+            object_store,
             cors_origins,
             frontend_dir,
             log,

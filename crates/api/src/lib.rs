@@ -12,20 +12,28 @@
 //! - [`portal`] and [`internal`]: the two API surfaces, one module per resource.
 //! - [`health`], [`spa`], [`security_headers`], [`middleware`]: the edges of the server.
 //! - [`passwords`]: argon2id hashing and the password policy.
-//! - [`storage`] and [`uploads`]: attachment bytes behind a storage trait (files under the data
-//!   dir by default; keys from ids) and the one-file multipart upload with content sniffing.
+//! - [`storage`], [`uploads`] and [`downloads`]: attachment bytes behind a storage trait (files
+//!   under the data dir or an S3 bucket; keys from ids), streamed in ([`uploads`], spooled and
+//!   sniffed) and out ([`downloads`], with the safe download headers).
+//! - [`appointments`]: what the appointment, work and follow-up routes share (the location's
+//!   wall clock, status schemas, the 409 of a refused move); [`ics`]: the calendar feed's
+//!   RFC 5545 writer.
 //! - [`requests`]: what the portal and internal service-request routes share (window DTO, enum
 //!   schemas, the 409 of a refused status change).
 //! - [`commands`]: what the `ordinavo` binary's subcommands do ([`cli`] declares them).
 
+pub mod appointments;
 pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod demo_scale;
+pub mod downloads;
 pub mod error;
 pub mod fields;
 pub mod health;
+pub mod ics;
 pub mod internal;
 pub mod mail;
 pub mod middleware;

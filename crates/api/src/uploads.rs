@@ -1,73 +1,50 @@
-//! File uploads at the edge: one `multipart/form-data` field named `file`, at most
-//! [`MAX_FILE_BYTES`], accepted only when its first bytes are an image or a PDF.
+//! File uploads at the edge: one `multipart/form-data` part named `file`, at most a
+//! route's byte limit, accepted only when its first bytes are an image or a PDF.
+//!
+//! The body is never held in memory: [`read_one_file`] streams the part into a temporary file
+//! under `<data dir>/tmp`, hashing (SHA-256) and counting as it goes, and the caller then
+//! streams that file into storage ([`SpooledUpload::reader`]); the temporary file is removed
+//! when the [`SpooledUpload`] is dropped. So a 50 MB upload costs a few buffers of memory.
 //!
 //! The type is decided by content sniffing ([`sniff`]), never by the client's file name or
 //! declared type: a `.png` that is really a script is refused with 415. The client's file name
 //! is kept, sanitised ([`sanitize_filename`]), for display and `Content-Disposition` only;
 //! storage keys are made from ids (see [`crate::storage`]).
 
-use std::future::Future;
-use std::pin::Pin;
+use std::path::Path;
 use std::time::Duration;
 
-use actix_multipart::form::{FieldReader, Limits, MultipartForm};
-use actix_multipart::{Field, MultipartError};
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::header;
-use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{HttpRequest, web};
+use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 
 use crate::error::{ApiError, FieldError};
+use crate::storage::ByteReader;
 
-/// The largest file accepted, in bytes (10 MiB).
+/// The largest file a portal user may upload, in bytes (10 MiB).
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The largest file staff may upload (`POST /attachments`), in bytes (50 MiB).
+pub const MAX_STAFF_FILE_BYTES: usize = 50 * 1024 * 1024;
 
 /// Room for the multipart framing around the file (boundaries, part headers).
 const FRAMING_ALLOWANCE: usize = 64 * 1024;
 
 /// How long reading one upload may take before it is abandoned.
-const READ_TIMEOUT: Duration = Duration::from_secs(120);
+const READ_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The `file` part as read from the body: its bytes, or `None` when it was larger than
-/// [`MAX_FILE_BYTES`] (the rest of the part is drained, so the request can still be answered).
+/// How many leading bytes are kept for sniffing.
+const SNIFF_BYTES: usize = 16;
+
+/// An accepted upload, spooled to a temporary file: sniffed type, sanitised name, size and
+/// SHA-256. The temporary file is deleted when this is dropped.
 #[derive(Debug)]
-pub struct FilePart {
-    bytes: Option<Bytes>,
-    filename: Option<String>,
-}
-
-impl<'t> FieldReader<'t> for FilePart {
-    type Future = Pin<Box<dyn Future<Output = Result<Self, MultipartError>> + 't>>;
-
-    fn read_field(_: &'t HttpRequest, mut field: Field, _: &'t mut Limits) -> Self::Future {
-        Box::pin(async move {
-            let filename = field.content_disposition().and_then(|cd| {
-                cd.get_filename().map(str::to_owned).or_else(|| {
-                    cd.get_filename_ext()
-                        .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
-                })
-            });
-            let bytes = match field.bytes(MAX_FILE_BYTES).await {
-                Ok(Ok(bytes)) => Some(bytes),
-                Ok(Err(e)) => return Err(e),
-                Err(_too_large) => None,
-            };
-            Ok(Self { bytes, filename })
-        })
-    }
-}
-
-/// The form: exactly one `file` part; other or repeated parts are refused.
-#[derive(Debug, actix_multipart::form::MultipartForm)]
-#[multipart(deny_unknown_fields, duplicate_field = "deny")]
-pub struct FileForm {
-    file: FilePart,
-}
-
-/// An accepted upload: sniffed type, sanitised name, bytes and their SHA-256.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub bytes: Bytes,
+pub struct SpooledUpload {
+    file: tempfile::NamedTempFile,
+    size: u64,
     /// From the bytes, e.g. `image/png`, `application/pdf`.
     pub content_type: &'static str,
     pub filename: String,
@@ -75,10 +52,16 @@ pub struct Upload {
     pub sha256: String,
 }
 
-impl Upload {
+impl SpooledUpload {
     /// The size in bytes, as stored.
     pub fn size(&self) -> i64 {
-        i64::try_from(self.bytes.len()).unwrap_or(i64::MAX)
+        i64::try_from(self.size).unwrap_or(i64::MAX)
+    }
+
+    /// The bytes from the start, as a stream for [`crate::storage::Storage::put`].
+    pub fn reader(&self) -> std::io::Result<ByteReader<'static>> {
+        let file = tokio::fs::File::from_std(self.file.reopen()?);
+        Ok(Box::pin(file))
     }
 }
 
@@ -88,10 +71,8 @@ fn unsupported(detail: &str) -> ApiError {
     }
 }
 
-fn too_large() -> ApiError {
-    ApiError::PayloadTooLarge {
-        limit_bytes: MAX_FILE_BYTES,
-    }
+fn too_large(limit_bytes: usize) -> ApiError {
+    ApiError::PayloadTooLarge { limit_bytes }
 }
 
 fn field_error(field: &str, code: &str, message: &str) -> ApiError {
@@ -102,69 +83,167 @@ fn field_error(field: &str, code: &str, message: &str) -> ApiError {
     }])
 }
 
-/// Reads the one-file form from `payload`: 413 when the file (or the whole body, by its
-/// `Content-Length`) is too large, 415 when the body is not `multipart/form-data` or the file is
-/// neither an image nor a PDF, 400 when the `file` part is missing, repeated or accompanied by
-/// other parts. Call it after authorization, so nobody can make the server read a body first.
-pub async fn read_one_file(req: &HttpRequest, payload: web::Payload) -> Result<Upload, ApiError> {
+fn internal(e: std::io::Error) -> ApiError {
+    ApiError::Internal(anyhow::Error::new(e).context("spooling an upload"))
+}
+
+/// What reading the form found wrong. Everything but `Multipart` leaves the stream readable,
+/// so the rest of the body is drained before answering (the client then reads the answer
+/// instead of a reset connection).
+enum Refusal {
+    Api(ApiError),
+    Multipart(MultipartError),
+}
+
+/// Reads the one-file form from `payload` into a temporary file under `spool_dir`: 413 when
+/// the file (or the whole body, by its `Content-Length`) is larger than `max_bytes`, 415 when
+/// the body is not `multipart/form-data` or the file is neither an image nor a PDF, 400 when
+/// the `file` part is missing, repeated or accompanied by other parts. Call it after
+/// authorization, so nobody can make the server read a body first.
+pub async fn read_one_file(
+    req: &HttpRequest,
+    payload: web::Payload,
+    max_bytes: usize,
+    spool_dir: &Path,
+) -> Result<SpooledUpload, ApiError> {
     let declared_length = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared_length.is_some_and(|n| n > MAX_FILE_BYTES + FRAMING_ALLOWANCE) {
-        return Err(too_large());
+    if declared_length.is_some_and(|n| n > max_bytes + FRAMING_ALLOWANCE) {
+        return Err(too_large(max_bytes));
     }
-    let mut payload = payload.into_inner();
-    let read = MultipartForm::<FileForm>::from_request(req, &mut payload);
-    let form = match tokio::time::timeout(READ_TIMEOUT, read).await {
-        Err(_elapsed) => {
-            return Err(ApiError::bad_request(
-                "upload_timeout",
-                "The upload took too long; try again.",
-            ));
+    tokio::fs::create_dir_all(spool_dir)
+        .await
+        .map_err(internal)?;
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let read = read_form(&mut multipart, max_bytes, spool_dir);
+    match tokio::time::timeout(READ_TIMEOUT, read).await {
+        Err(_elapsed) => Err(ApiError::bad_request(
+            "upload_timeout",
+            "The upload took too long; try again.",
+        )),
+        Ok(Ok(upload)) => Ok(upload),
+        Ok(Err(Refusal::Multipart(e))) => Err(multipart_error(&e, max_bytes)),
+        Ok(Err(Refusal::Api(e))) => {
+            // Bounded in time and bytes; a broken stream simply ends the draining.
+            let _ = tokio::time::timeout(READ_TIMEOUT, drain(&mut multipart, max_bytes)).await;
+            Err(e)
         }
-        Ok(Err(e)) => return Err(multipart_error(&e)),
-        Ok(Ok(form)) => form.into_inner(),
-    };
-    let Some(bytes) = form.file.bytes else {
-        return Err(too_large());
-    };
-    let Some(content_type) = sniff(&bytes) else {
-        return Err(unsupported(
-            "Only images (JPEG, PNG, GIF, WebP, HEIC/HEIF, AVIF) and PDF documents are accepted.",
-        ));
-    };
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    Ok(Upload {
-        filename: sanitize_filename(form.file.filename.as_deref(), content_type),
-        bytes,
-        content_type,
-        sha256,
+    }
+}
+
+/// Reads every part: exactly one, named `file`, spooled to disk while hashing.
+async fn read_form(
+    multipart: &mut Multipart,
+    max_bytes: usize,
+    spool_dir: &Path,
+) -> Result<SpooledUpload, Refusal> {
+    let mut upload: Option<SpooledUpload> = None;
+    while let Some(mut field) = multipart.try_next().await.map_err(Refusal::Multipart)? {
+        match field.name() {
+            Some("file") => {}
+            other => {
+                let name = other.unwrap_or("(unnamed)").to_owned();
+                return Err(Refusal::Api(field_error(
+                    &name,
+                    "unknown_field",
+                    "only a part named \"file\" is accepted",
+                )));
+            }
+        }
+        if upload.is_some() {
+            return Err(Refusal::Api(field_error(
+                "file",
+                "duplicate",
+                "send one file per request",
+            )));
+        }
+        let client_name = field.content_disposition().and_then(|cd| {
+            cd.get_filename().map(str::to_owned).or_else(|| {
+                cd.get_filename_ext()
+                    .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
+            })
+        });
+        let tmp = tempfile::Builder::new()
+            .prefix(".upload-")
+            .tempfile_in(spool_dir)
+            .map_err(|e| Refusal::Api(internal(e)))?;
+        let std_file = tmp.reopen().map_err(|e| Refusal::Api(internal(e)))?;
+        let mut out =
+            tokio::io::BufWriter::with_capacity(64 * 1024, tokio::fs::File::from_std(std_file));
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+        let mut size: u64 = 0;
+        let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX);
+        while let Some(chunk) = field.try_next().await.map_err(Refusal::Multipart)? {
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(Refusal::Api(too_large(max_bytes)));
+            }
+            if head.len() < SNIFF_BYTES {
+                let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| Refusal::Api(internal(e)))?;
+        }
+        out.flush().await.map_err(|e| Refusal::Api(internal(e)))?;
+        let Some(content_type) = sniff(&head) else {
+            return Err(Refusal::Api(unsupported(
+                "Only images (JPEG, PNG, GIF, WebP, HEIC/HEIF, AVIF) and PDF documents are \
+                 accepted.",
+            )));
+        };
+        upload = Some(SpooledUpload {
+            file: tmp,
+            size,
+            content_type,
+            filename: sanitize_filename(client_name.as_deref(), content_type),
+            sha256: hex::encode(hasher.finalize()),
+        });
+    }
+    upload.ok_or_else(|| {
+        Refusal::Api(field_error(
+            "file",
+            "required",
+            "a part named \"file\" is required",
+        ))
     })
 }
 
+/// Reads and discards what is left of the body, at most `budget` bytes (past that the
+/// connection is simply closed after the answer). Stops at the first error: the multipart
+/// stream must not be polled after it failed.
+async fn drain(multipart: &mut Multipart, budget: usize) {
+    let mut left = budget;
+    loop {
+        match multipart.try_next().await {
+            Ok(Some(mut field)) => loop {
+                match field.try_next().await {
+                    Ok(Some(chunk)) if chunk.len() <= left => left -= chunk.len(),
+                    Ok(Some(_)) | Err(_) => return,
+                    Ok(None) => break,
+                }
+            },
+            Ok(None) | Err(_) => return,
+        }
+    }
+}
+
 /// The problem for a body that is not the expected one-file form.
-fn multipart_error(e: &actix_web::Error) -> ApiError {
-    match e.as_error::<MultipartError>() {
-        Some(
-            MultipartError::ContentTypeMissing
-            | MultipartError::ContentTypeParse
-            | MultipartError::ContentTypeIncompatible
-            | MultipartError::BoundaryMissing,
-        ) => unsupported("Send the file as multipart/form-data in a part named \"file\"."),
-        Some(MultipartError::MissingField(_)) => {
-            field_error("file", "required", "a part named \"file\" is required")
+fn multipart_error(e: &MultipartError, max_bytes: usize) -> ApiError {
+    match e {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible
+        | MultipartError::BoundaryMissing => {
+            unsupported("Send the file as multipart/form-data in a part named \"file\".")
         }
-        Some(MultipartError::DuplicateField(_)) => {
-            field_error("file", "duplicate", "send one file per request")
-        }
-        Some(MultipartError::UnknownField(name)) => field_error(
-            name,
-            "unknown_field",
-            "only a part named \"file\" is accepted",
-        ),
-        Some(MultipartError::Payload(actix_web::error::PayloadError::Overflow)) => too_large(),
+        MultipartError::Payload(actix_web::error::PayloadError::Overflow) => too_large(max_bytes),
         _ => ApiError::bad_request(
             "malformed_multipart",
             "The multipart body could not be read.",

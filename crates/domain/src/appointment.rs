@@ -16,7 +16,11 @@
 //!   outcome; `dispatched`/`en_route -> scheduled` un-dispatches (technician reassigned).
 //! * On site the visit ends either `completed` or `no_access`; it is too late to cancel.
 
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::input::{ValidationError, codes};
 use crate::string_enum::string_enum;
+use crate::timeline::TimelineKind;
 use crate::transition::{self, TransitionError};
 
 string_enum! {
@@ -114,6 +118,114 @@ impl AppointmentStatus {
             }
         }
     }
+
+    /// The statuses an appointment may be created in: pencilled in (`tentative`) or confirmed
+    /// (`scheduled`). Dispatching and the field steps come later, through transitions.
+    pub const fn is_initial(self) -> bool {
+        match self {
+            Self::Tentative | Self::Scheduled => true,
+            Self::Dispatched
+            | Self::EnRoute
+            | Self::OnSite
+            | Self::Completed
+            | Self::Cancelled
+            | Self::NoAccess => false,
+        }
+    }
+
+    /// The customer-timeline milestone a move `from -> to` writes, if any.
+    ///
+    /// * becoming visible (from `tentative`, or created directly) and scheduled-like:
+    ///   `appointment_scheduled`;
+    /// * a visible appointment cancelled: `appointment_cancelled` (a tentative one the
+    ///   customer never saw disappears silently);
+    /// * `completed`: `visit_completed`;
+    /// * everything else (dispatching, on the way, on site, no access) is internal detail or
+    ///   shows only as the appointment's public status: no milestone.
+    ///
+    /// `from = None` means the appointment is being created in `to`.
+    pub const fn timeline_kind(from: Option<Self>, to: Self) -> Option<TimelineKind> {
+        let was_visible = match from {
+            Some(from) => from.public_status().is_visible(),
+            None => false,
+        };
+        match to {
+            Self::Completed => Some(TimelineKind::VisitCompleted),
+            Self::Cancelled if was_visible => Some(TimelineKind::AppointmentCancelled),
+            Self::Cancelled => None,
+            Self::Scheduled | Self::Dispatched | Self::EnRoute | Self::OnSite | Self::NoAccess
+                if !was_visible =>
+            {
+                Some(TimelineKind::AppointmentScheduled)
+            }
+            Self::Scheduled
+            | Self::Dispatched
+            | Self::EnRoute
+            | Self::OnSite
+            | Self::NoAccess
+            | Self::Tentative => None,
+        }
+    }
+
+    /// Still ahead or under way for the customer: visible and not terminal. The portal's
+    /// "next appointment" of a work item and its calendar feed's live entries are these.
+    pub const fn is_live(self) -> bool {
+        self.public_status().is_visible() && !self.is_terminal()
+    }
+}
+
+/// The time window of an appointment. Invariant: `start < end` and the visit lasts at most
+/// [`AppointmentWindow::MAX_HOURS`] hours.
+///
+/// The bound is a business rule (a technician visit is booked within one day; longer work is
+/// several appointments) that the portal's "upcoming" list relies on: an appointment that has
+/// not ended yet started at most `MAX_HOURS` ago, so the list can start its index scan there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AppointmentWindow {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl AppointmentWindow {
+    /// Longest appointment, in hours.
+    pub const MAX_HOURS: i64 = 24;
+
+    /// Checks `start < end` and the maximum length; errors name the field `ends_at`.
+    pub fn parse(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, ValidationError> {
+        if start >= end {
+            return Err(ValidationError::new(
+                "ends_at",
+                codes::WINDOW_ORDER,
+                "must be after starts_at",
+            ));
+        }
+        if end - start > Self::max_duration() {
+            return Err(ValidationError::new(
+                "ends_at",
+                codes::WINDOW_TOO_LONG,
+                format!(
+                    "an appointment lasts at most {} hours; book longer work as several appointments",
+                    Self::MAX_HOURS
+                ),
+            ));
+        }
+        Ok(Self { start, end })
+    }
+
+    /// The longest allowed window as a duration.
+    pub fn max_duration() -> TimeDelta {
+        TimeDelta::hours(Self::MAX_HOURS)
+    }
+
+    /// Inclusive start.
+    pub const fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+
+    /// Exclusive end.
+    pub const fn end(&self) -> DateTime<Utc> {
+        self.end
+    }
 }
 
 #[cfg(test)]
@@ -121,7 +233,10 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::AppointmentStatus::{self, *};
+    use super::AppointmentWindow;
+    use crate::timeline::TimelineKind;
     use crate::transition::testing::assert_transition_table;
+    use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
     #[test]
     fn appointment_transitions_follow_the_documented_graph_exactly() {
@@ -190,5 +305,77 @@ mod tests {
             .filter(|s| s.is_terminal())
             .collect();
         assert_eq!(terminal, [Completed, Cancelled, NoAccess]);
+    }
+
+    #[test]
+    fn appointments_are_created_tentative_or_scheduled_only() {
+        let initial: Vec<_> = AppointmentStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_initial())
+            .collect();
+        assert_eq!(initial, [Tentative, Scheduled]);
+    }
+
+    #[test]
+    fn every_status_move_writes_the_expected_customer_milestone() {
+        use TimelineKind::{AppointmentCancelled, AppointmentScheduled, VisitCompleted};
+        // Created directly in a status.
+        assert_eq!(AppointmentStatus::timeline_kind(None, Tentative), None);
+        assert_eq!(
+            AppointmentStatus::timeline_kind(None, Scheduled),
+            Some(AppointmentScheduled)
+        );
+        // Every allowed transition, exhaustively.
+        for from in AppointmentStatus::ALL.iter().copied() {
+            for to in from.allowed_next().iter().copied() {
+                let expected = match (from, to) {
+                    (_, Completed) => Some(VisitCompleted),
+                    (Tentative, Cancelled) => None,
+                    (_, Cancelled) => Some(AppointmentCancelled),
+                    (Tentative, _) => Some(AppointmentScheduled),
+                    _ => None,
+                };
+                assert_eq!(
+                    AppointmentStatus::timeline_kind(Some(from), to),
+                    expected,
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn live_appointments_are_visible_and_not_over() {
+        let live: Vec<_> = AppointmentStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_live())
+            .collect();
+        assert_eq!(live, [Scheduled, Dispatched, EnRoute, OnSite]);
+    }
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2030, 3, 1, hour, 0, 0)
+            .single()
+            .unwrap()
+    }
+
+    #[test]
+    fn an_appointment_window_must_be_ordered_and_at_most_a_day_long() {
+        let w = AppointmentWindow::parse(at(8), at(10)).unwrap();
+        assert_eq!((w.start(), w.end()), (at(8), at(10)));
+        assert_eq!(
+            AppointmentWindow::parse(at(10), at(8)).unwrap_err().code,
+            "window_order"
+        );
+        assert_eq!(
+            AppointmentWindow::parse(at(8), at(8)).unwrap_err().code,
+            "window_order"
+        );
+        let day = at(8) + TimeDelta::hours(24);
+        assert!(AppointmentWindow::parse(at(8), day).is_ok());
+        let err = AppointmentWindow::parse(at(8), day + TimeDelta::seconds(1)).unwrap_err();
+        assert_eq!((err.field.as_str(), err.code), ("ends_at", "window_too_long"));
     }
 }

@@ -51,7 +51,7 @@ pub mod transition;
 pub mod visibility;
 pub mod work_item;
 
-pub use appointment::AppointmentStatus;
+pub use appointment::{AppointmentStatus, AppointmentWindow};
 pub use follow_up::FollowUpStatus;
 pub use ids::*;
 pub use input::{

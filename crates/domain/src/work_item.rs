@@ -73,6 +73,18 @@ impl WorkItemStatus {
         self.allowed_next().is_empty()
     }
 
+    /// What confirming an appointment does to the work item: an `open` one becomes `planned`
+    /// (the documented meaning of `planned`: at least one appointment is scheduled); any other
+    /// status is left as staff set it (`None`).
+    pub const fn on_appointment_scheduled(self) -> Option<Self> {
+        match self {
+            Self::Open => Some(Self::Planned),
+            Self::Planned | Self::InProgress | Self::OnHold | Self::Completed | Self::Cancelled => {
+                None
+            }
+        }
+    }
+
     /// Shown in the portal's reduced "open work" overview: everything not terminal.
     pub const fn is_open(self) -> bool {
         match self {
@@ -128,6 +140,17 @@ mod tests {
     fn only_completed_and_cancelled_work_items_are_closed() {
         for status in WorkItemStatus::ALL.iter().copied() {
             assert_eq!(status.is_open(), !status.is_terminal(), "{status}");
+        }
+    }
+
+    #[test]
+    fn confirming_an_appointment_plans_only_an_open_work_item() {
+        for status in WorkItemStatus::ALL.iter().copied() {
+            let expected = (status == Open).then_some(Planned);
+            assert_eq!(status.on_appointment_scheduled(), expected, "{status}");
+            if let Some(next) = status.on_appointment_scheduled() {
+                assert_eq!(status.transition(next).unwrap(), next);
+            }
         }
     }
 }

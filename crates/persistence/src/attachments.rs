@@ -4,12 +4,14 @@
 //! and date, nothing else.
 
 use chrono::{DateTime, Utc};
-use ordinavo_domain::ids::{AttachmentId, CustomerId, LocationId, PortalUserId, RequestId};
+use ordinavo_domain::ids::{
+    AttachmentId, CustomerId, LocationId, PortalUserId, ReportId, RequestId, StaffUserId,
+};
 use ordinavo_domain::visibility::AttachmentOwnerKind;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::{Exec, granted_locations_sql, parse_enum, run, time};
+use crate::{Exec, granted_locations_sql, parse_enum, report_visible_sql, run, time};
 
 /// Who uploaded a file (`attachments.uploaded_by_kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,4 +239,168 @@ pub async fn portal_list_for_request(
         .await
     })?;
     Ok(rows)
+}
+
+/// One attachment by id (staff view).
+#[tracing::instrument(skip_all, fields(attachment_id = %id))]
+pub async fn get(ex: Exec<'_>, id: AttachmentId) -> Result<Attachment, StoreError> {
+    let row = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM attachments WHERE id = $1"
+        ))
+        .bind(id.into_uuid())
+        .fetch_one(c)
+        .await
+    })?;
+    row.try_into()
+}
+
+/// Releases a file to the portal: sets `portal_released_at` to now and `released_by`, if it is
+/// not released yet. `StaleVersion` when it already is (re-read to explain).
+#[tracing::instrument(skip_all, fields(attachment_id = %id))]
+pub async fn release(
+    ex: Exec<'_>,
+    id: AttachmentId,
+    by: StaffUserId,
+) -> Result<Attachment, StoreError> {
+    let row = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(concat!(
+            "UPDATE attachments SET portal_released_at = $2, released_by = $3 \
+             WHERE id = $1 AND portal_released_at IS NULL RETURNING ",
+            columns!()
+        ))
+        .bind(id.into_uuid())
+        .bind(time::now())
+        .bind(by.into_uuid())
+        .fetch_optional(c)
+        .await
+    })?;
+    row.ok_or(StoreError::StaleVersion)?.try_into()
+}
+
+/// Withdraws a released file: the portal stops listing and serving it with the next request.
+/// `StaleVersion` when it is not released (re-read to explain).
+#[tracing::instrument(skip_all, fields(attachment_id = %id))]
+pub async fn withdraw(ex: Exec<'_>, id: AttachmentId) -> Result<Attachment, StoreError> {
+    let row = run!(ex, |c| {
+        sqlx::query_as::<_, Row>(concat!(
+            "UPDATE attachments SET portal_released_at = NULL, released_by = NULL \
+             WHERE id = $1 AND portal_released_at IS NOT NULL RETURNING ",
+            columns!()
+        ))
+        .bind(id.into_uuid())
+        .fetch_optional(c)
+        .await
+    })?;
+    row.ok_or(StoreError::StaleVersion)?.try_into()
+}
+
+/// A released file of a shared report, as the portal lists it; `downloadable` tells whether
+/// the caller may fetch its bytes (the grant's `can_download_attachments`, already combined
+/// with the customer's `attachments_enabled`).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PortalReportFile {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+    pub downloadable: bool,
+}
+
+/// The RELEASED files of a report that is portal-visible on a location the caller's CURRENT
+/// grants cover with `can_view_reports`, oldest first; empty otherwise.
+#[tracing::instrument(skip_all, fields(portal_user_id = %user, report_id = %report))]
+pub async fn portal_list_for_report(
+    ex: Exec<'_>,
+    user: PortalUserId,
+    report: ReportId,
+) -> Result<Vec<PortalReportFile>, StoreError> {
+    let now = time::now();
+    let rows = run!(ex, |c| {
+        sqlx::query_as::<_, PortalReportFile>(concat!(
+            "SELECT a.id, a.filename, a.content_type, a.size, a.created_at, \
+             gr.can_download_attachments AS downloadable \
+             FROM attachments a \
+             JOIN (",
+            granted_locations_sql!(),
+            ") gr ON gr.location_id = a.location_id AND gr.can_view_reports = TRUE \
+             JOIN visit_reports r ON r.id = a.owner_id \
+             JOIN targets t ON t.id = r.target_id AND t.location_id = a.location_id \
+             WHERE a.owner_kind = 'report' AND a.owner_id = $3 \
+             AND a.portal_released_at IS NOT NULL AND ",
+            report_visible_sql!(),
+            " ORDER BY a.created_at, a.id"
+        ))
+        .bind(user.into_uuid())
+        .bind(now)
+        .bind(report.into_uuid())
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(rows)
+}
+
+/// What the download handler needs of a file the caller may download. Internal (the storage
+/// key): never serialise it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Downloadable {
+    pub id: Uuid,
+    pub owner_kind: String,
+    pub owner_id: Uuid,
+    pub customer_id: Uuid,
+    pub location_id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+}
+
+/// The file `id` if the caller may download it NOW, decided in one scoped query; `NotFound`
+/// otherwise (unknown, not released, withdrawn, owner hidden, no download right, attachments
+/// disabled, another customer's: all look the same). The rule:
+/// - the file's location is within the caller's CURRENT grants, with `can_download_attachments`
+///   (already combined with the customer's `attachments_enabled`), AND
+/// - its owner is visible to the caller, AND it is released to the portal:
+///   - report: released, the report portal-visible, the grant has `can_view_reports`;
+///   - target (work item): released, the work item at that location;
+///   - request: released by staff OR uploaded through the portal (a customer's own upload is
+///     the customer's to fetch back), the request at that location.
+#[tracing::instrument(skip_all, fields(portal_user_id = %user, attachment_id = %id))]
+pub async fn portal_downloadable(
+    ex: Exec<'_>,
+    user: PortalUserId,
+    id: AttachmentId,
+) -> Result<Downloadable, StoreError> {
+    Ok(run!(ex, |c| {
+        sqlx::query_as::<_, Downloadable>(concat!(
+            "SELECT a.id, a.owner_kind, a.owner_id, a.customer_id, a.location_id, a.filename, \
+             a.content_type, a.size, a.storage_key \
+             FROM attachments a \
+             JOIN (",
+            granted_locations_sql!(),
+            ") gr ON gr.location_id = a.location_id \
+             WHERE a.id = $3 AND gr.can_download_attachments = TRUE AND ( \
+               (a.owner_kind = 'report' AND a.portal_released_at IS NOT NULL \
+                AND gr.can_view_reports = TRUE \
+                AND EXISTS (SELECT 1 FROM visit_reports r JOIN targets t ON t.id = r.target_id \
+                            WHERE r.id = a.owner_id AND t.location_id = a.location_id AND ",
+            report_visible_sql!(),
+            ")) \
+               OR (a.owner_kind = 'target' AND a.portal_released_at IS NOT NULL \
+                AND EXISTS (SELECT 1 FROM targets t \
+                            WHERE t.id = a.owner_id AND t.location_id = a.location_id)) \
+               OR (a.owner_kind = 'request' \
+                AND (a.portal_released_at IS NOT NULL OR a.uploaded_by_kind = 'portal') \
+                AND EXISTS (SELECT 1 FROM service_requests sr \
+                            WHERE sr.id = a.owner_id AND sr.location_id = a.location_id)))"
+        ))
+        .bind(user.into_uuid())
+        .bind(time::now())
+        .bind(id.into_uuid())
+        .fetch_one(c)
+        .await
+    })?)
 }

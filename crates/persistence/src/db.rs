@@ -218,6 +218,17 @@ impl Exec<'_> {
             Exec::SqlitePool(_) | Exec::Sqlite(_) => Backend::Sqlite,
         }
     }
+
+    /// A second executor on the same pool or transaction connection, for store functions
+    /// that run more than one statement.
+    pub fn reborrow(&mut self) -> Exec<'_> {
+        match self {
+            Exec::PgPool(p) => Exec::PgPool(p),
+            Exec::SqlitePool(p) => Exec::SqlitePool(p),
+            Exec::Pg(c) => Exec::Pg(c),
+            Exec::Sqlite(c) => Exec::Sqlite(c),
+        }
+    }
 }
 
 /// True for `postgres://` and `postgresql://` URLs.

@@ -8,7 +8,8 @@
 //!   version; everything else is opaque.
 //! - [`page`] is keyset pagination: opaque cursors, never OFFSET.
 //! - One module per aggregate ([`customers`], [`locations`], [`contacts`], [`staff_users`],
-//!   [`portal_users`], [`grants`], [`service_requests`], [`targets`], [`attachments`]), plus
+//!   [`portal_users`], [`grants`], [`service_requests`], [`targets`], [`appointments`],
+//!   [`follow_ups`], [`reports`], [`attachments`]), the private [`calendar_feeds`], plus the [`release_ledger`] of what was shared and opened, and
 //!   the side effects written in the same transaction as a change ([`timeline`], [`audit`],
 //!   [`mail_outbox`]).
 //!   Internal read models select every column; portal read models (e.g.
@@ -16,12 +17,17 @@
 //!   portal-safe columns and filter by the caller's grants in SQL.
 
 pub mod api_keys;
+pub mod appointments;
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
+pub mod calendar_feeds;
 pub mod contacts;
 pub mod customers;
 pub mod db;
+pub mod download_tickets;
 pub mod error;
+pub mod follow_ups;
 pub mod grants;
 pub mod invitations;
 pub mod locations;
@@ -30,6 +36,8 @@ pub mod mail_outbox;
 pub mod page;
 pub mod portal_scope;
 pub mod portal_users;
+pub mod release_ledger;
+pub mod reports;
 pub mod reset_tokens;
 pub mod service_requests;
 pub mod sessions;

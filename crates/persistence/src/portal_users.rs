@@ -197,6 +197,8 @@ pub async fn list(
 }
 
 /// Sets the status and bumps the token version (so a disable kills every access token at once).
+/// Disabling also revokes the private calendar feed: re-enabling does not bring the old feed
+/// URL back (the user makes a new one).
 #[tracing::instrument(skip_all, fields(portal_user_id = %id))]
 pub async fn set_status(
     ex: Exec<'_>,
@@ -206,12 +208,14 @@ pub async fn set_status(
     let row = run!(ex, |c| {
         sqlx::query_as::<_, Row>(concat!(
             "UPDATE portal_users SET status = $2, token_version = token_version + 1, \
+             calendar_token_hash = CASE WHEN $2 = $4 THEN NULL ELSE calendar_token_hash END, \
              updated_at = $3 WHERE id = $1 RETURNING ",
             columns!()
         ))
         .bind(id.into_uuid())
         .bind(status.as_str())
         .bind(time::now())
+        .bind(PortalUserStatus::Disabled.as_str())
         .fetch_one(c)
         .await
     })?;

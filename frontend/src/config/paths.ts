@@ -7,6 +7,15 @@ export const paths = {
   resetComplete: (token: string) => `/reset/${encodeURIComponent(token)}`,
   account: '/account',
   locations: '/locations',
+  requests: '/requests',
+  newRequest: '/requests/new',
+  request: (id: string) => `/requests/${encodeURIComponent(id)}`,
+  appointments: '/appointments',
+  work: '/work',
+  reports: '/reports',
+  report: (id: string) => `/reports/${encodeURIComponent(id)}`,
+  timeline: '/timeline',
+  followUps: '/follow-ups',
 } as const;
 
 /** `/login?next=…` for a signed-out visitor who wanted `next`. */

@@ -6,17 +6,22 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 pub mod api_keys;
+pub mod appointments;
+pub mod attachments;
 pub mod audit_log;
 pub mod auth;
 pub mod contacts;
 pub mod customers;
+pub mod follow_ups;
 pub mod grant_input;
 pub mod grants;
 pub mod invitations;
 pub mod locations;
 pub mod portal_users;
+pub mod reports;
 pub mod requests;
 pub mod staff_users;
+pub mod targets;
 
 /// Registers every internal route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,6 +36,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     api_keys::configure(cfg);
     audit_log::configure(cfg);
     requests::configure(cfg);
+    reports::configure(cfg);
+    attachments::configure(cfg);
+    targets::configure(cfg);
+    appointments::configure(cfg);
+    follow_ups::configure(cfg);
 }
 
 /// The OpenAPI fragments of every internal module, merged into `openapi/internal.json`.
@@ -47,5 +57,10 @@ pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
         api_keys::Doc::openapi(),
         audit_log::Doc::openapi(),
         requests::Doc::openapi(),
+        reports::Doc::openapi(),
+        attachments::Doc::openapi(),
+        targets::Doc::openapi(),
+        appointments::Doc::openapi(),
+        follow_ups::Doc::openapi(),
     ]
 }

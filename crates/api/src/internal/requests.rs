@@ -212,6 +212,11 @@ pub struct TargetDto {
     #[schema(schema_with = priority_schema)]
     pub priority: String,
     pub internal_notes: Option<String>,
+    /// Internal only: free text for the billing export.
+    pub billing_trigger: Option<String>,
+    /// Internal only: the dispatch tool's routing score.
+    pub routing_score: Option<f64>,
+    /// Pass back in `PATCH /targets/{id}` to edit this state of the work item.
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -229,6 +234,8 @@ impl From<Target> for TargetDto {
             internal_status: t.internal_status,
             priority: t.priority.as_str().to_owned(),
             internal_notes: t.internal_notes,
+            billing_trigger: t.billing_trigger,
+            routing_score: t.routing_score,
             version: t.version,
             created_at: t.created_at,
             updated_at: t.updated_at,
@@ -405,7 +412,7 @@ async fn record_audit(
 /// Queues the "your request is now …" mail to every active portal user who follows the
 /// request's location (opted in to request updates, CURRENTLY granted that location), each in
 /// their own language. Returns how many were queued.
-async fn notify(
+pub(crate) async fn notify(
     tx: &mut Tx,
     state: &AppState,
     moved: &Transitioned,

@@ -20,7 +20,8 @@ pub mod transport;
 pub mod worker;
 
 pub use templates::{
-    InvitationMail, PasswordResetMail, RenderedMail, RequestStatusChangedMail, portal_link,
+    InvitationMail, PasswordResetMail, RenderedMail, ReportSharedMail, RequestStatusChangedMail,
+    portal_link,
 };
 pub use transport::MailTransport;
 pub use worker::{MailWorker, Mailer, PassReport, WorkerOptions, run_pass, send_due, spawn};

@@ -27,12 +27,15 @@ pub const PORTAL_INVITATION: &str = "portal_invitation";
 pub const PORTAL_PASSWORD_RESET: &str = "portal_password_reset";
 /// `request_status_changed`: payload [`RequestStatusChangedMail`].
 pub const REQUEST_STATUS_CHANGED: &str = "request_status_changed";
+/// `report_shared`: payload [`ReportSharedMail`].
+pub const REPORT_SHARED: &str = "report_shared";
 
 /// Every template name the worker knows.
-pub const TEMPLATE_NAMES: [&str; 3] = [
+pub const TEMPLATE_NAMES: [&str; 4] = [
     PORTAL_INVITATION,
     PORTAL_PASSWORD_RESET,
     REQUEST_STATUS_CHANGED,
+    REPORT_SHARED,
 ];
 
 /// A mail ready to hand to a transport.
@@ -79,6 +82,7 @@ pub fn render(
         REQUEST_STATUS_CHANGED => {
             parse::<RequestStatusChangedMail>(REQUEST_STATUS_CHANGED, payload)?.render(locale)
         }
+        REPORT_SHARED => parse::<ReportSharedMail>(REPORT_SHARED, payload)?.render(locale),
         other => Err(RenderError::UnknownTemplate(one_line(other))),
     }
 }
@@ -149,6 +153,18 @@ pub struct RequestStatusChangedMail {
     pub link: String,
 }
 
+/// A visit report was shared in the portal (`report_shared`).
+#[derive(Clone, Deserialize)]
+pub struct ReportSharedMail {
+    pub display_name: String,
+    /// The report's portal title (the customer-facing text staff wrote at publish time).
+    pub report_title: String,
+    /// The location the visit was at.
+    pub location_name: String,
+    /// The absolute link to the report in the portal.
+    pub link: String,
+}
+
 macro_rules! debug_without_link {
     ($name:ident { $($field:ident),* }) => {
         /// The link is a credential: `Debug` leaves it out.
@@ -171,6 +187,11 @@ debug_without_link!(InvitationMail {
 debug_without_link!(PasswordResetMail {
     display_name,
     expires_minutes
+});
+debug_without_link!(ReportSharedMail {
+    display_name,
+    report_title,
+    location_name
 });
 debug_without_link!(RequestStatusChangedMail {
     display_name,
@@ -552,6 +573,91 @@ impl RequestStatusChangedMail {
     }
 }
 
+impl ReportSharedMail {
+    /// The outbox row for this mail.
+    pub fn to_mail(&self, to_address: impl Into<String>, locale: Locale) -> NewMail {
+        let payload = json!({
+            "display_name": self.display_name,
+            "report_title": self.report_title,
+            "location_name": self.location_name,
+            "link": self.link,
+        });
+        new_mail(REPORT_SHARED, to_address.into(), locale, payload)
+    }
+
+    /// This mail in `locale`.
+    pub fn render(&self, locale: Locale) -> Result<RenderedMail, RenderError> {
+        let link = checked_link(REPORT_SHARED, &self.link)?;
+        let name = one_line(&self.display_name);
+        let title = one_line(&self.report_title);
+        let location = one_line(&self.location_name);
+        let content = match locale {
+            Locale::En => Content {
+                subject: format!("New visit report: “{title}”"),
+                greeting: format!("Hello {name},"),
+                blocks: vec![
+                    Block::Para(format!(
+                        "A visit report for {location} has been shared with you: “{title}”."
+                    )),
+                    Block::Action {
+                        intro: "You can read it in the customer portal:".into(),
+                        label: "Read the report".into(),
+                        url: link,
+                    },
+                    Block::Note(
+                        "You receive this email because you follow visit reports in the Ordinavo \
+                         customer portal. You can change your notification settings in your \
+                         profile."
+                            .into(),
+                    ),
+                ],
+            },
+            Locale::Fr => Content {
+                subject: format!("Nouveau rapport de visite\u{a0}: «\u{a0}{title}\u{a0}»"),
+                greeting: format!("Bonjour {name},"),
+                blocks: vec![
+                    Block::Para(format!(
+                        "Un rapport de visite pour {location} a été partagé avec vous\u{a0}: \
+                         «\u{a0}{title}\u{a0}»."
+                    )),
+                    Block::Action {
+                        intro: "Vous pouvez le consulter sur le portail client\u{a0}:".into(),
+                        label: "Lire le rapport".into(),
+                        url: link,
+                    },
+                    Block::Note(
+                        "Vous recevez ce message parce que vous suivez les rapports de visite sur \
+                         le portail client Ordinavo. Vous pouvez modifier vos préférences de \
+                         notification dans votre profil."
+                            .into(),
+                    ),
+                ],
+            },
+            Locale::De => Content {
+                subject: format!("Neuer Besuchsbericht: „{title}“"),
+                greeting: format!("Guten Tag {name},"),
+                blocks: vec![
+                    Block::Para(format!(
+                        "für {location} wurde ein Besuchsbericht für Sie freigegeben: „{title}“."
+                    )),
+                    Block::Action {
+                        intro: "Sie können ihn im Kundenportal lesen:".into(),
+                        label: "Bericht lesen".into(),
+                        url: link,
+                    },
+                    Block::Note(
+                        "Sie erhalten diese E-Mail, weil Sie Besuchsberichte im \
+                         Ordinavo-Kundenportal verfolgen. Ihre Benachrichtigungseinstellungen \
+                         können Sie in Ihrem Profil ändern."
+                            .into(),
+                    ),
+                ],
+            },
+        };
+        Ok(content.render(locale))
+    }
+}
+
 /// One piece of a mail body. Text only: the HTML writer adds (and escapes) all markup.
 #[derive(Debug, Clone)]
 enum Block {
@@ -834,11 +940,21 @@ mod tests {
         }
     }
 
+    fn report_shared() -> ReportSharedMail {
+        ReportSharedMail {
+            display_name: "Jeanne".into(),
+            report_title: "Boiler service".into(),
+            location_name: "Hôtel du Lac".into(),
+            link: "https://portal.example.com/reports/42".into(),
+        }
+    }
+
     fn every_mail() -> Vec<NewMail> {
         vec![
             invitation().to_mail("a@example.com", Locale::En),
             reset().to_mail("a@example.com", Locale::En),
             status_changed().to_mail("a@example.com", Locale::En),
+            report_shared().to_mail("a@example.com", Locale::En),
         ]
     }
 

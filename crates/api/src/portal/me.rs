@@ -7,7 +7,7 @@ use ordinavo_domain::input::DisplayName;
 use ordinavo_domain::locale::Locale;
 use ordinavo_persistence::audit::{self, AuditEntry};
 use ordinavo_persistence::portal_users::{self, Notifications, Profile};
-use ordinavo_persistence::{OptionalExt, customers, reset_tokens, sessions};
+use ordinavo_persistence::{OptionalExt, calendar_feeds, customers, reset_tokens, sessions};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -87,6 +87,9 @@ pub struct Me {
     pub locale: String,
     pub notifications: NotificationSettings,
     pub access: Vec<Access>,
+    /// A private calendar feed URL exists (`POST /me/calendar-feed` makes a new one, `DELETE`
+    /// revokes it; the URL itself is shown only when created).
+    pub calendar_feed_enabled: bool,
 }
 
 /// Profile changes; every field optional, unknown fields refused (nothing is changed then).
@@ -160,6 +163,7 @@ async fn me(state: &AppState, caller: &PortalCaller) -> Result<Me, ApiError> {
         locale: user.locale.as_str().to_string(),
         notifications: user.notifications.into(),
         access,
+        calendar_feed_enabled: calendar_feeds::is_enabled(state.db.exec(), user.id).await?,
     })
 }
 

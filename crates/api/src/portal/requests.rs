@@ -36,7 +36,7 @@ use crate::requests::{
     transition_conflict, windows,
 };
 use crate::state::AppState;
-use crate::storage::{self, StorageKey};
+use crate::storage::StorageKey;
 use crate::uploads;
 
 #[derive(OpenApi)]
@@ -783,14 +783,22 @@ pub async fn upload_attachment(
     if existing >= MAX_ATTACHMENTS_PER_REQUEST {
         return Err(too_many_files());
     }
-    let upload = uploads::read_one_file(&req, payload).await?;
+    let upload = uploads::read_one_file(
+        &req,
+        payload,
+        uploads::MAX_FILE_BYTES,
+        &state.settings.data_dir.join("tmp"),
+    )
+    .await?;
 
-    let store = storage::from_settings(&state.settings)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+    let store = &state.storage;
     let attachment_id = AttachmentId::new();
     let key = StorageKey::for_attachment(AttachmentOwnerKind::Request, owner, attachment_id);
+    let reader = upload
+        .reader()
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
     store
-        .put(&key, Box::pin(&upload.bytes[..]))
+        .put(&key, reader)
         .await
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
     let new = NewAttachment {

@@ -20,6 +20,8 @@ pub mod codes {
     pub const WINDOW_IN_PAST: &str = "window_in_past";
     /// A window ends too far in the future.
     pub const WINDOW_TOO_FAR: &str = "window_too_far";
+    /// A window lasts longer than allowed (e.g. an appointment over 24 hours).
+    pub const WINDOW_TOO_LONG: &str = "window_too_long";
 }
 
 /// One invalid input field.

@@ -9,6 +9,7 @@ mod customers;
 mod grants;
 mod locations_and_contacts;
 mod portal_users;
+mod reports;
 mod seam;
 mod staff_users;
 mod support;

@@ -4,6 +4,130 @@
  */
 
 export interface paths {
+    "/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Views of shared reports and downloads of shared files by your organisation's portal users,
+         *     on your locations, newest first.
+         */
+        get: operations["access_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your appointments, ordered by start: upcoming by default.
+         * @description Cancelled ones stay listed (with status `cancelled`) so a visit never silently disappears;
+         *     appointments that are only pencilled in are not shown at all.
+         */
+        get: operations["list_appointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/appointments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One appointment. */
+        get: operations["get_appointment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a shared file.
+         * @description Served only when the file is released to you, what it belongs to is visible to you, your
+         *     access includes downloads and your organisation has attachments enabled; anything else is
+         *     404. Your own uploads to your requests can be fetched back the same way. Always sent as a
+         *     download (`Content-Disposition: attachment`), never rendered. Recorded in the access log.
+         */
+        get: operations["attachment_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file with a one-time link (for browsers; no bearer header).
+         * @description Works once, within 60 seconds of the link's creation, for the file and the user it was made
+         *     for, while that user's session is alive and the file is still available to them; anything
+         *     else is 404. Same headers as `GET /attachments/{id}/content`.
+         */
+        get: operations["download_with_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{id}/download-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a one-time browser link for a file you may download now.
+         * @description The link carries a random ticket that works ONCE, for this file, for you, within 60 seconds,
+         *     while your session is alive; your access is checked again when it is used.
+         */
+        post: operations["create_download_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/invitations/{token}": {
         parameters: {
             query?: never;
@@ -135,6 +259,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calendar/{feed_token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The feed of a calendar app's subscription.
+         * @description Upcoming appointments (not ended yet, at most 500) on the owner's current locations, as
+         *     `text/calendar`. Times are UTC; calendar apps show them in the reader's zone.
+         */
+        get: operations["calendar_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-ups on your locations, newest first. */
+        get: operations["list_follow_ups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/locations": {
         parameters: {
             query?: never;
@@ -168,6 +330,28 @@ export interface paths {
         head?: never;
         /** Change name, language or notification preferences. */
         patch: operations["patch_me"];
+        trace?: never;
+    };
+    "/me/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create (or replace) your private calendar feed URL.
+         * @description The URL is shown only in this answer. Calling this again makes a new URL and ends the
+         *     previous one.
+         */
+        post: operations["create_feed"];
+        /** Revoke your calendar feed: its URL stops working at once. */
+        delete: operations["revoke_feed"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/me/password": {
@@ -241,6 +425,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visit reports shared with you, most recently shared first. */
+        get: operations["list_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One shared visit report. Opening it is recorded in your organisation's access log. */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files released with a shared report, oldest first. */
+        get: operations["list_report_attachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests on every location the caller is granted, newest first. */
+        get: operations["list_requests"];
+        put?: never;
+        /**
+         * Submit a service request.
+         * @description Send an `Idempotency-Key` (e.g. a UUID per form submission) to make retries safe: the same
+         *     key with the same body answers the first request again (with `Idempotent-Replayed: true`);
+         *     the same key with another body is a 422. Keys are remembered for 24 hours.
+         */
+        post: operations["create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request, with its public status and progress. */
+        get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a request: those the customer uploaded and those staff shared. */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Add a photo or document to a request (one file per call).
+         * @description The type is detected from the file's content, not its name: images and PDF only.
+         */
+        post: operations["upload_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a request that is still submitted or in review. */
+        post: operations["cancel_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The history of your locations, newest first. */
+        get: operations["list_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open work on your locations, newest first. */
+        get: operations["list_work"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -267,6 +614,48 @@ export interface components {
             can_view_reports: boolean;
             can_download_attachments: boolean;
         };
+        /** @description One view or download by a portal user of your organisation. */
+        AccessLogEntryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description `viewed` (a report was opened) or `downloaded` (a file was downloaded). */
+            action: string;
+            /** @description `report` or `attachment`. */
+            subject_kind: string;
+            /** Format: uuid */
+            subject_id: string;
+            /** @description The report's title or the file's name. */
+            subject_name: string;
+            /** Format: uuid */
+            portal_user_id: string;
+            /** @description The portal user's display name. */
+            portal_user_name: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description A feed URL, shown once. */
+        CalendarFeed: {
+            /**
+             * @description Subscribe to this URL in a calendar app. It is shown only now; keep it private (anyone
+             *     with it sees your upcoming appointments). Creating a new one ends this one.
+             */
+            url: string;
+        };
+        /** @description Why the customer cancels (optional). Send `{}` to give no reason. */
+        CancelServiceRequest: {
+            /** @description At most 1,000 characters. */
+            reason?: string | null;
+        };
+        /** @description A one-time link to download one file from a browser (no bearer header needed). */
+        DownloadLink: {
+            /** @description Open this path (same origin as the API) within `expires_at`; it works once. */
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         /** @description One invalid input field: which field, a stable code, and a sentence for people. */
         FieldError: {
             /** @description The offending field as a JSON path, e.g. `title` or `preferred_windows[2]`. */
@@ -274,6 +663,41 @@ export interface components {
             /** @description Stable machine-readable code, e.g. `too_long`, `required`. */
             code: string;
             message: string;
+        };
+        /** @description OpenAPI only: the multipart form of an upload. */
+        FileUpload: {
+            /**
+             * Format: binary
+             * @description The file: a JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF image, or a PDF; at most 10 MiB.
+             */
+            file: string;
+        };
+        /** @description A follow-up as the portal shows it. */
+        FollowUpDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The work item it belongs to (its title). */
+            title: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+            /** @description The public status in the caller's language. */
+            status_label: string;
+            /** @description What staff wrote for you about it. */
+            public_note?: string | null;
+            appointment?: components["schemas"]["NextAppointmentDto"] | null;
+            /**
+             * Format: uuid
+             * @description The shared visit report it came from (see `GET /reports/{id}`), when there is one
+             *     and your access includes reports.
+             */
+            report_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description What an invitation link offers, shown before the password is chosen. */
         InvitationPreview: {
@@ -285,6 +709,41 @@ export interface components {
             customers: string[];
             /** Format: date-time */
             expires_at: string;
+        };
+        /** @description A time window as read on the wall clock of its location. */
+        LocalWindow: {
+            /** @description The location's IANA time zone, e.g. `Europe/Paris`. */
+            timezone: string;
+            /**
+             * @description Local date of the start, `YYYY-MM-DD`.
+             * @example 2030-03-01
+             */
+            date: string;
+            /**
+             * @description Local start time, `HH:MM` (24 h).
+             * @example 08:00
+             */
+            start_time: string;
+            /**
+             * @description Local end time, `HH:MM` (24 h).
+             * @example 10:00
+             */
+            end_time: string;
+            /**
+             * @description Local date of the end (differs from `date` when the window crosses midnight).
+             * @example 2030-03-01
+             */
+            end_date: string;
+            /**
+             * @description The start with the location's UTC offset, RFC 3339.
+             * @example 2030-03-01T08:00:00+01:00
+             */
+            starts_at: string;
+            /**
+             * @description The end with the location's UTC offset, RFC 3339.
+             * @example 2030-03-01T10:00:00+01:00
+             */
+            ends_at: string;
         };
         /** @description A granted location. */
         LocationDto: {
@@ -322,6 +781,11 @@ export interface components {
             locale: string;
             notifications: components["schemas"]["NotificationSettings"];
             access: components["schemas"]["Access"][];
+            /**
+             * @description A private calendar feed URL exists (`POST /me/calendar-feed` makes a new one, `DELETE`
+             *     revokes it; the URL itself is shown only when created).
+             */
+            calendar_feed_enabled: boolean;
         };
         /** @description Profile changes; every field optional, unknown fields refused (nothing is changed then). */
         MePatch: {
@@ -337,6 +801,40 @@ export interface components {
              */
             password: string;
         };
+        /** @description A new service request. Unknown fields are refused; every invalid field is reported at once. */
+        NewServiceRequest: {
+            /**
+             * Format: uuid
+             * @description A location the caller is granted with `can_submit_requests` (else 404).
+             */
+            location_id: string;
+            /** @enum {string} */
+            kind: "service" | "maintenance" | "appointment" | "support";
+            /** @description 1–120 characters, one line. */
+            title: string;
+            /** @description 1–5,000 characters. */
+            description: string;
+            /** @description Up to 5 windows, each starting now or later, ending within 365 days. */
+            preferred_windows?: components["schemas"]["WindowInput"][];
+            /** @description Keys, codes, opening hours… at most 1,000 characters. */
+            site_access_notes?: string | null;
+            /** @description A phone number to call on site. */
+            contact_phone?: string | null;
+        };
+        /** @description The next visit planned for a work item. */
+        NextAppointmentDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description The window on the location's wall clock. */
+            local: components["schemas"]["LocalWindow"];
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+            status_label: string;
+        };
         NotificationPatch: {
             request_updates?: boolean | null;
             appointments?: boolean | null;
@@ -350,6 +848,63 @@ export interface components {
             appointments: boolean;
             /** @description Mails when a visit report is shared. */
             reports: boolean;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_AccessLogEntryDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description `viewed` (a report was opened) or `downloaded` (a file was downloaded). */
+                action: string;
+                /** @description `report` or `attachment`. */
+                subject_kind: string;
+                /** Format: uuid */
+                subject_id: string;
+                /** @description The report's title or the file's name. */
+                subject_name: string;
+                /** Format: uuid */
+                portal_user_id: string;
+                /** @description The portal user's display name. */
+                portal_user_name: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_FollowUpDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description The work item it belongs to (its title). */
+                title: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /** @enum {string} */
+                status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+                /** @description The public status in the caller's language. */
+                status_label: string;
+                /** @description What staff wrote for you about it. */
+                public_note?: string | null;
+                appointment?: components["schemas"]["NextAppointmentDto"] | null;
+                /**
+                 * Format: uuid
+                 * @description The shared visit report it came from (see `GET /reports/{id}`), when there is one
+                 *     and your access includes reports.
+                 */
+                report_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
         };
         /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
         PageDto_LocationDto: {
@@ -374,6 +929,206 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
             next_cursor?: string | null;
         };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_PortalAppointmentDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description What the visit is for (the work item's title). */
+                title: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /**
+                 * Format: uuid
+                 * @description The service request this visit answers, when it came from one.
+                 */
+                request_id?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Start, UTC instant.
+                 */
+                starts_at: string;
+                /**
+                 * Format: date-time
+                 * @description End, UTC instant.
+                 */
+                ends_at: string;
+                /** @description The same window on the location's wall clock. */
+                local: components["schemas"]["LocalWindow"];
+                /** @enum {string} */
+                status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+                /** @description The public status in the caller's language. */
+                status_label: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_PortalAttachmentDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description The (sanitised) name it was uploaded with. */
+                filename: string;
+                /** @description Detected from the content: an image type or `application/pdf`. */
+                content_type: string;
+                /**
+                 * Format: int64
+                 * @description Bytes.
+                 */
+                size: number;
+                /** Format: date-time */
+                created_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_PortalReportDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                summary?: string | null;
+                message?: string | null;
+                /** @description Always `shared` (reports that are not shared do not appear). */
+                status: string;
+                /** @description `status` in the caller's language. */
+                status_label: string;
+                /**
+                 * Format: date-time
+                 * @description When it was shared in the portal.
+                 */
+                shared_at: string;
+                /**
+                 * Format: date-time
+                 * @description When the visit took place (the appointment's start), if the report is of one.
+                 */
+                visit_date?: string | null;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_PortalReportFileDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @description The (sanitised) name of the file. */
+                filename: string;
+                /** @description Detected from the content: an image type or `application/pdf`. */
+                content_type: string;
+                /**
+                 * Format: int64
+                 * @description Bytes.
+                 */
+                size: number;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * @description You may download it (`GET /attachments/{id}/content`): your access includes downloads
+                 *     and your organisation has attachments enabled.
+                 */
+                downloadable: boolean;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_PortalRequest: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /** @enum {string} */
+                kind: "service" | "maintenance" | "appointment" | "support";
+                title: string;
+                description: string;
+                preferred_windows: components["schemas"]["PreferredWindowDto"][];
+                site_access_notes?: string | null;
+                contact_phone?: string | null;
+                /** @enum {string} */
+                status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled";
+                /** @description The public status in the caller's language. */
+                status_label: string;
+                /** @description Why the request was rejected (only when `status` is `rejected`). */
+                public_reason?: string | null;
+                /** @description The reason given when the request was cancelled, if any. */
+                cancel_reason?: string | null;
+                /** @description The progress bar, in order. */
+                progress: components["schemas"]["ProgressStepDto"][];
+                /** @description Who submitted it: their display name only (`null` when entered by staff). */
+                submitted_by_name?: string | null;
+                /** @description The caller may cancel it now. */
+                can_cancel: boolean;
+                /** @description The caller may add files to it now. */
+                can_add_attachments: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_TimelineEventDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "request_submitted" | "request_accepted" | "request_rejected" | "request_cancelled" | "appointment_scheduled" | "appointment_rescheduled" | "appointment_cancelled" | "visit_completed" | "report_shared" | "follow_up_required" | "follow_up_planned";
+                /** @description What happened, in the caller's language. */
+                label: string;
+                /** @enum {string} */
+                subject_kind: "request" | "appointment" | "report" | "follow_up";
+                /** Format: uuid */
+                subject_id: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /** @description The location's IANA time zone, to show the payload's instants on its wall clock. */
+                timezone: string;
+                /** Format: date-time */
+                occurred_at: string;
+                /**
+                 * @description Customer-safe details: e.g. `title`, `status`, `public_reason`, `public_note`,
+                 *     `starts_at`/`ends_at` (UTC instants), depending on the kind.
+                 */
+                payload: Record<string, never>;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list, sorted stably; `next_cursor` is absent on the last page. */
+        PageDto_WorkItemDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** Format: uuid */
+                location_id: string;
+                location_name: string;
+                /** @enum {string} */
+                status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+                /** @description The public status in the caller's language. */
+                status_label: string;
+                request?: components["schemas"]["WorkRequestDto"] | null;
+                next_appointment?: components["schemas"]["NextAppointmentDto"] | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            next_cursor?: string | null;
+        };
         PasswordChange: {
             /** Format: password */
             current_password: string;
@@ -382,6 +1137,144 @@ export interface components {
              * @description 12 to 128 characters, not a common or easily guessed password.
              */
             new_password: string;
+        };
+        /** @description An appointment as the portal shows it. */
+        PortalAppointmentDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the visit is for (the work item's title). */
+            title: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /**
+             * Format: uuid
+             * @description The service request this visit answers, when it came from one.
+             */
+            request_id?: string | null;
+            /**
+             * Format: date-time
+             * @description Start, UTC instant.
+             */
+            starts_at: string;
+            /**
+             * Format: date-time
+             * @description End, UTC instant.
+             */
+            ends_at: string;
+            /** @description The same window on the location's wall clock. */
+            local: components["schemas"]["LocalWindow"];
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+            /** @description The public status in the caller's language. */
+            status_label: string;
+        };
+        /** @description A file attached to a request, as the portal shows it. */
+        PortalAttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The (sanitised) name it was uploaded with. */
+            filename: string;
+            /** @description Detected from the content: an image type or `application/pdf`. */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description A visit report as the portal shows it: the texts written for the customer, when it was
+         *     shared, the visit date and the location. Nothing internal.
+         */
+        PortalReportDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            summary?: string | null;
+            message?: string | null;
+            /** @description Always `shared` (reports that are not shared do not appear). */
+            status: string;
+            /** @description `status` in the caller's language. */
+            status_label: string;
+            /**
+             * Format: date-time
+             * @description When it was shared in the portal.
+             */
+            shared_at: string;
+            /**
+             * Format: date-time
+             * @description When the visit took place (the appointment's start), if the report is of one.
+             */
+            visit_date?: string | null;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+        };
+        /** @description A file of a shared report, as the portal lists it. */
+        PortalReportFileDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The (sanitised) name of the file. */
+            filename: string;
+            /** @description Detected from the content: an image type or `application/pdf`. */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description You may download it (`GET /attachments/{id}/content`): your access includes downloads
+             *     and your organisation has attachments enabled.
+             */
+            downloadable: boolean;
+        };
+        /** @description A service request as the portal shows it. */
+        PortalRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /** @enum {string} */
+            kind: "service" | "maintenance" | "appointment" | "support";
+            title: string;
+            description: string;
+            preferred_windows: components["schemas"]["PreferredWindowDto"][];
+            site_access_notes?: string | null;
+            contact_phone?: string | null;
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled";
+            /** @description The public status in the caller's language. */
+            status_label: string;
+            /** @description Why the request was rejected (only when `status` is `rejected`). */
+            public_reason?: string | null;
+            /** @description The reason given when the request was cancelled, if any. */
+            cancel_reason?: string | null;
+            /** @description The progress bar, in order. */
+            progress: components["schemas"]["ProgressStepDto"][];
+            /** @description Who submitted it: their display name only (`null` when entered by staff). */
+            submitted_by_name?: string | null;
+            /** @description The caller may cancel it now. */
+            can_cancel: boolean;
+            /** @description The caller may add files to it now. */
+            can_add_attachments: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One preferred time window: starts at `starts_at` (inclusive), ends at `ends_at` (exclusive). */
+        PreferredWindowDto: {
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
         };
         /** @description An RFC 9457 problem document. */
         Problem: {
@@ -397,6 +1290,17 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description The statuses a conflicting transition could move to instead. */
             allowed?: string[] | null;
+        };
+        /** @description One step of the progress bar (submitted → in review → accepted → planned). */
+        ProgressStepDto: {
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled";
+            /** @description The step's label in the caller's language. */
+            label: string;
+            /** @description The request has reached (or passed) this step. */
+            reached: boolean;
+            /** @description The request is at this step now. */
+            current: boolean;
         };
         ResetRequest: {
             email: string;
@@ -414,6 +1318,31 @@ export interface components {
             /** @description This is the session making the request. */
             current: boolean;
         };
+        /** @description One milestone. */
+        TimelineEventDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "request_submitted" | "request_accepted" | "request_rejected" | "request_cancelled" | "appointment_scheduled" | "appointment_rescheduled" | "appointment_cancelled" | "visit_completed" | "report_shared" | "follow_up_required" | "follow_up_planned";
+            /** @description What happened, in the caller's language. */
+            label: string;
+            /** @enum {string} */
+            subject_kind: "request" | "appointment" | "report" | "follow_up";
+            /** Format: uuid */
+            subject_id: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /** @description The location's IANA time zone, to show the payload's instants on its wall clock. */
+            timezone: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /**
+             * @description Customer-safe details: e.g. `title`, `status`, `public_reason`, `public_note`,
+             *     `starts_at`/`ends_at` (UTC instants), depending on the kind.
+             */
+            payload: Record<string, never>;
+        };
         /** @description A bearer access token and its lifetime. The refresh token travels only in the cookie. */
         TokenResponse: {
             access_token: string;
@@ -425,6 +1354,41 @@ export interface components {
              */
             expires_in: number;
         };
+        /** @description One preferred window as submitted (RFC 3339 date-times with an offset). */
+        WindowInput: {
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+        };
+        /** @description An open work item as the portal shows it. */
+        WorkItemDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** Format: uuid */
+            location_id: string;
+            location_name: string;
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+            /** @description The public status in the caller's language. */
+            status_label: string;
+            request?: components["schemas"]["WorkRequestDto"] | null;
+            next_appointment?: components["schemas"]["NextAppointmentDto"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The request a work item came from. */
+        WorkRequestDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled" | "open" | "scheduled" | "on_the_way" | "in_progress" | "on_hold" | "completed" | "could_not_access" | "shared" | "follow_up_required" | "follow_up_planned" | "done";
+            status_label: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -434,6 +1398,267 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    access_log: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page; omit (or leave empty) for the first page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the access log, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_AccessLogEntryDto"];
+                };
+            };
+            /** @description Invalid query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_appointments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only appointments starting at or after this instant (RFC 3339). Without it the list is
+                 *     "upcoming": every appointment that has not ended yet.
+                 */
+                from?: string;
+                /** @description Only appointments starting before this instant (RFC 3339). */
+                to?: string;
+                /** @description Only this location (one of yours; another one simply lists nothing). */
+                location_id?: string;
+                /** @description The `next_cursor` of the previous page (pass the same `from`/`to`/`location_id`). */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page, by start time then id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_PortalAppointmentDto"];
+                };
+            };
+            /** @description Invalid `from`/`to`, query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_appointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Appointment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The appointment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAppointmentDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such appointment within your access */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachment_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, streamed; `Content-Type` is the file's detected type */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>` (RFC 6266) */
+                    "Content-Disposition"?: string;
+                    /** @description `sandbox` */
+                    "Content-Security-Policy"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file available to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_with_ticket: {
+        parameters: {
+            query?: {
+                /** @description The ticket of a link from `POST /attachments/{id}/download-link`. */
+                ticket?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, as a download (see `GET /attachments/{id}/content`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Unknown, spent or expired ticket, or the file is no longer available to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_download_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A one-time link, valid 60 seconds */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadLink"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file available to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     preview: {
         parameters: {
             query?: never;
@@ -737,6 +1962,83 @@ export interface operations {
             };
         };
     };
+    calendar_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret part of the feed URL */
+                feed_token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar (RFC 5545) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Unknown, replaced or revoked feed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_follow_ups: {
+        parameters: {
+            query?: {
+                /** @description Only this location. */
+                location_id?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of follow-ups, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_FollowUpDto"];
+                };
+            };
+            /** @description Invalid query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: {
@@ -839,6 +2141,62 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new feed URL, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or there was none) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in */
             401: {
@@ -986,6 +2344,582 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                /** @description Only the reports of this location (one of yours). */
+                location_id?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of shared reports on your locations (those your access lets you read reports at) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_PortalReportDto"];
+                };
+            };
+            /** @description Invalid query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalReportDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such report shared with you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_report_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The released files (one page) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_PortalReportFileDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such report shared with you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                status?: "submitted" | "in_review" | "accepted" | "planned" | "rejected" | "cancelled";
+                /** @description Only requests at this location. */
+                location_id?: string;
+                /**
+                 * @description `true`: only open requests (submitted, in review, accepted, planned); `false`: only
+                 *     closed ones (rejected, cancelled).
+                 */
+                open?: boolean;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of requests, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_PortalRequest"];
+                };
+            };
+            /** @description Invalid filter, query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters; makes retries of this submission safe for 24 hours */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Submitted (or, for a retried key, the first submission again) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalRequest"];
+                };
+            };
+            /** @description Malformed body or invalid fields, all named in `errors` (e.g. `kind` lists the allowed values, `preferred_windows[2]` names the window) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown location, or not granted with request submission */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalRequest"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request within your access */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The files, oldest first (at most 10: one page) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_PortalAttachmentDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request within your access */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description One part named `file` */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAttachmentDto"];
+                };
+            };
+            /** @description No `file` part, or other parts */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your access to this location does not include submitting requests */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request within your access */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is closed, or already has 10 files */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than 10 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not multipart/form-data, or the file is neither an image nor a PDF */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalRequest"];
+                };
+            };
+            /** @description Invalid reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your access to this location does not include submitting requests */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request within your access */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not cancellable any more; `allowed` names the statuses it can still move to */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_timeline: {
+        parameters: {
+            query?: {
+                /** @description Only this location. */
+                location_id?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of milestones, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_TimelineEventDto"];
+                };
+            };
+            /** @description Invalid query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_work: {
+        parameters: {
+            query?: {
+                /** @description Only this location. */
+                location_id?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page: 1 to 100 (values outside are clamped), 50 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of open work items, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageDto_WorkItemDto"];
+                };
+            };
+            /** @description Invalid query or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -38,7 +38,12 @@ export function useUpdateMe() {
   return useMutation({
     mutationFn: patchMe,
     onSuccess: (me) => {
+      const before = queryClient.getQueryData<Me>(meQueryKey);
       queryClient.setQueryData(meQueryKey, me);
+      if (before && before.locale !== me.locale) {
+        // Some answers carry labels in the account's language (e.g. a request's public status).
+        void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== meQueryKey[0] });
+      }
     },
   });
 }

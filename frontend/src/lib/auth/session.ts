@@ -82,6 +82,15 @@ export class AuthSession {
     this.setStatus('signed-out');
   }
 
+  /** Forgets everything and returns to `unknown` (a fresh page; used by tests). */
+  reset(): void {
+    this.token = null;
+    this.expiresAt = 0;
+    this.endReason = undefined;
+    this.inflight = null;
+    this.setStatus('unknown');
+  }
+
   /**
    * The start-up check: is there a session behind the refresh cookie? Never throws; a failure
    * other than 401 leaves the status `unavailable` so the app can offer to try again.
@@ -154,7 +163,7 @@ export class AuthSession {
 
   private withLock<T>(fn: () => Promise<T>): Promise<T> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    return locks ? locks.request(LOCK_NAME, fn) : fn();
+    return locks ? (locks.request(LOCK_NAME, fn) as Promise<T>) : fn();
   }
 
   private setStatus(status: SessionStatus): void {

@@ -31,5 +31,5 @@ export function translatePlural(locale: Locale, key: PluralKey, count: number, v
   const rule = new Intl.PluralRules(locale).select(count);
   const form = `${key}.${rule}` as MessageKey;
   const template = catalogs[locale][form] ?? catalogs[locale][`${key}.other` as MessageKey];
-  return interpolate(template, { count, ...vars });
+  return interpolate(template, { count: new Intl.NumberFormat(locale).format(count), ...vars });
 }
