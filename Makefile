@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run test test-sqlite test-postgres frontend openapi lint clean-test-dbs
+.PHONY: help run test test-sqlite test-postgres frontend openapi lint clean-test-dbs bench
 
 help:
 	@echo "make run    build and serve the portal at http://127.0.0.1:8080 with demo data (SQLite)"
@@ -39,6 +39,11 @@ test-postgres:
 	else \
 	  echo "== TEST_DATABASE_URL is unset: PostgreSQL run skipped (e.g. TEST_DATABASE_URL=$(PG_ADMIN_URL))"; \
 	fi
+
+## The hot-path benchmark (never part of `make test`): PostgreSQL and SQLite, ROWS appointments
+## (default 100000); results go in bench/RESULTS.md by hand.
+bench:
+	bench/run.sh --rows $${ROWS:-100000}
 
 ## Regenerate openapi/*.json from the code.
 openapi:

@@ -70,7 +70,10 @@ async fn a_one_location_user_never_sees_the_other_locations_appointments() {
         .await;
 
     assert_eq!(mine.status, 200, "{}", mine.text);
-    assert_eq!(ids(mine.json["items"].as_array().unwrap()), [at_a1.clone()]);
+    assert_eq!(
+        ids(mine.json["items"].as_array().unwrap()),
+        [at_a1.as_str()]
+    );
     assert!(!mine.text.contains("Acme Boston") && !mine.text.contains("Freezer"));
     let mut both = ids(all.json["items"].as_array().unwrap());
     both.sort();
@@ -86,9 +89,20 @@ async fn a_one_location_user_never_sees_the_other_locations_appointments() {
                 .await
         }
     };
-    assert_eq!(get(one.access_token.clone(), at_a1.clone()).await.status, 200);
-    assert_problem(&get(one.access_token.clone(), at_a2.clone()).await, 404, "not_found");
-    assert_problem(&get(other.access_token.clone(), at_a1.clone()).await, 404, "not_found");
+    assert_eq!(
+        get(one.access_token.clone(), at_a1.clone()).await.status,
+        200
+    );
+    assert_problem(
+        &get(one.access_token.clone(), at_a2.clone()).await,
+        404,
+        "not_found",
+    );
+    assert_problem(
+        &get(other.access_token.clone(), at_a1.clone()).await,
+        404,
+        "not_found",
+    );
     assert_problem(
         &get(one.access_token.clone(), uuid::Uuid::new_v4().to_string()).await,
         404,
@@ -112,9 +126,7 @@ async fn a_tentative_appointment_is_invisible_until_confirmed() {
     let user = app
         .portal_user(&w, "t@a.example", vec![whole(w.customer_a)])
         .await;
-    let (request, target) = app
-        .accepted_request(&staff, &user.access_token, w.a1)
-        .await;
+    let (request, target) = app.accepted_request(&staff, &user.access_token, w.a1).await;
     let (s, e) = days_ahead(5, 1);
 
     let id = app.scheduled(&staff, &target, &s, &e, "tentative").await;
@@ -148,7 +160,10 @@ async fn a_tentative_appointment_is_invisible_until_confirmed() {
     assert_eq!(one.status, 200, "{}", one.text);
     assert_eq!(one.json["status"], "scheduled");
     assert_eq!(one.json["request_id"], request.as_str());
-    assert_eq!(timeline_kinds(&app.db, &id).await, ["appointment_scheduled"]);
+    assert_eq!(
+        timeline_kinds(&app.db, &id).await,
+        ["appointment_scheduled"]
+    );
     let r = app
         .get_bearer(&format!("{PORTAL}/requests/{request}"), &user.access_token)
         .await;
@@ -168,9 +183,7 @@ async fn scheduling_a_visit_moves_the_request_to_planned_in_the_same_transaction
     let user = app
         .portal_user(&w, "p@a.example", vec![whole(w.customer_a)])
         .await;
-    let (request, target) = app
-        .accepted_request(&staff, &user.access_token, w.a1)
-        .await;
+    let (request, target) = app.accepted_request(&staff, &user.access_token, w.a1).await;
     let (s, e) = days_ahead(2, 2);
 
     let id = app.scheduled(&staff, &target, &s, &e, "scheduled").await;
@@ -184,7 +197,10 @@ async fn scheduling_a_visit_moves_the_request_to_planned_in_the_same_transaction
         .get_bearer(&format!("{INTERNAL}/targets/{target}"), &staff)
         .await;
     assert_eq!(t.json["internal_status"], "planned");
-    assert_eq!(timeline_kinds(&app.db, &id).await, ["appointment_scheduled"]);
+    assert_eq!(
+        timeline_kinds(&app.db, &id).await,
+        ["appointment_scheduled"]
+    );
     assert_eq!(
         audit_actions(&app.db, &id).await,
         ["staff.appointment.created"]
@@ -216,13 +232,31 @@ async fn an_eight_oclock_visit_reads_eight_oclock_on_the_locations_wall_clock() 
     let boston = app.create_target(&staff, w.a2, "Door lock").await;
     // 08:00 in Paris in winter (UTC+1) and in summer (UTC+2); 08:00 in New York (UTC-5).
     let winter = app
-        .scheduled(&staff, &lyon, "2035-01-15T07:00:00Z", "2035-01-15T09:30:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &lyon,
+            "2035-01-15T07:00:00Z",
+            "2035-01-15T09:30:00Z",
+            "scheduled",
+        )
         .await;
     let summer = app
-        .scheduled(&staff, &lyon, "2035-07-15T06:00:00Z", "2035-07-15T07:00:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &lyon,
+            "2035-07-15T06:00:00Z",
+            "2035-07-15T07:00:00Z",
+            "scheduled",
+        )
         .await;
     let ny = app
-        .scheduled(&staff, &boston, "2035-01-15T13:00:00Z", "2035-01-15T15:00:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &boston,
+            "2035-01-15T13:00:00Z",
+            "2035-01-15T15:00:00Z",
+            "scheduled",
+        )
         .await;
 
     let get = |id: String| {
@@ -240,7 +274,10 @@ async fn an_eight_oclock_visit_reads_eight_oclock_on_the_locations_wall_clock() 
     assert_eq!(w1["local"]["start_time"], "08:00");
     assert_eq!(w1["local"]["end_time"], "10:30");
     assert_eq!(w1["local"]["starts_at"], "2035-01-15T08:00:00+01:00");
-    assert_eq!(at(w1["starts_at"].as_str().unwrap()), at("2035-01-15T07:00:00Z"));
+    assert_eq!(
+        at(w1["starts_at"].as_str().unwrap()),
+        at("2035-01-15T07:00:00Z")
+    );
     assert_eq!(w1["location_name"], "Acme Lyon");
     let s1 = get(summer).await;
     assert_eq!(s1["local"]["start_time"], "08:00");
@@ -318,14 +355,38 @@ async fn each_appointment_transition_writes_its_timeline_row_with_customer_safe_
         .await;
     assert_eq!(noted.status, 200, "{}", noted.text);
     // Cancel: appointment_cancelled. Dispatch, then complete: visit_completed.
-    assert_eq!(app.appointment_status(&staff, &first, "cancelled").await.status, 200);
-    assert_eq!(app.appointment_status(&staff, &second, "dispatched").await.status, 200);
-    assert_eq!(app.appointment_status(&staff, &second, "en_route").await.status, 200);
-    assert_eq!(app.appointment_status(&staff, &second, "completed").await.status, 200);
+    assert_eq!(
+        app.appointment_status(&staff, &first, "cancelled")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.appointment_status(&staff, &second, "dispatched")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.appointment_status(&staff, &second, "en_route")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.appointment_status(&staff, &second, "completed")
+            .await
+            .status,
+        200
+    );
 
     assert_eq!(
         timeline_kinds(&app.db, &first).await,
-        ["appointment_scheduled", "appointment_rescheduled", "appointment_cancelled"]
+        [
+            "appointment_scheduled",
+            "appointment_rescheduled",
+            "appointment_cancelled"
+        ]
     );
     assert_eq!(
         timeline_kinds(&app.db, &second).await,
@@ -363,14 +424,22 @@ async fn each_appointment_transition_writes_its_timeline_row_with_customer_safe_
     assert_eq!(rescheduled["subject_kind"], "appointment");
     assert_eq!(rescheduled["subject_id"], first.as_str());
     assert_eq!(rescheduled["payload"]["title"], "Cold room");
-    assert_eq!(at(rescheduled["payload"]["starts_at"].as_str().unwrap()), at(&s2));
     assert_eq!(
-        at(rescheduled["payload"]["previous_starts_at"].as_str().unwrap()),
+        at(rescheduled["payload"]["starts_at"].as_str().unwrap()),
+        at(&s2)
+    );
+    assert_eq!(
+        at(rescheduled["payload"]["previous_starts_at"]
+            .as_str()
+            .unwrap()),
         at(&s)
     );
     // The cancelled visit stays listed, cancelled; the completed one is over.
     let cancelled = app
-        .get_bearer(&format!("{PORTAL}/appointments/{first}"), &user.access_token)
+        .get_bearer(
+            &format!("{PORTAL}/appointments/{first}"),
+            &user.access_token,
+        )
         .await;
     assert_eq!(cancelled.json["status"], "cancelled");
     assert_eq!(cancelled.json["status_label"], "Cancelled");
@@ -387,13 +456,21 @@ async fn staff_get_409s_for_stale_versions_refused_moves_and_late_reschedules() 
     let id = app.scheduled(&staff, &target, &s, &e, "scheduled").await;
     let version = app.staff_appointment(&staff, &id).await["version"].clone();
     let first = app
-        .patch_appointment(&staff, &id, &json!({ "version": version, "starts_at": s2, "ends_at": e2 }))
+        .patch_appointment(
+            &staff,
+            &id,
+            &json!({ "version": version, "starts_at": s2, "ends_at": e2 }),
+        )
         .await;
     assert_eq!(first.status, 200, "{}", first.text);
 
     // The same base version again: someone changed it meanwhile.
     let stale = app
-        .patch_appointment(&staff, &id, &json!({ "version": version, "starts_at": s, "ends_at": e }))
+        .patch_appointment(
+            &staff,
+            &id,
+            &json!({ "version": version, "starts_at": s, "ends_at": e }),
+        )
         .await;
     assert_problem(&stale, 409, "stale_version");
     // Scheduled cannot go back to tentative; the 409 names what is allowed.
@@ -401,18 +478,38 @@ async fn staff_get_409s_for_stale_versions_refused_moves_and_late_reschedules() 
     assert_problem(&back, 409, "invalid_transition");
     assert_eq!(
         back.json["allowed"],
-        json!(["dispatched", "en_route", "on_site", "completed", "no_access", "cancelled"])
+        json!([
+            "dispatched",
+            "en_route",
+            "on_site",
+            "completed",
+            "no_access",
+            "cancelled"
+        ])
     );
     // Once on the way, the time can no longer change.
-    assert_eq!(app.appointment_status(&staff, &id, "en_route").await.status, 200);
+    assert_eq!(
+        app.appointment_status(&staff, &id, "en_route").await.status,
+        200
+    );
     let version = app.staff_appointment(&staff, &id).await["version"].clone();
     let late = app
-        .patch_appointment(&staff, &id, &json!({ "version": version, "starts_at": s, "ends_at": e }))
+        .patch_appointment(
+            &staff,
+            &id,
+            &json!({ "version": version, "starts_at": s, "ends_at": e }),
+        )
         .await;
     assert_problem(&late, 409, "not_reschedulable");
     // Invalid input is named field by field.
     let bad = app
-        .schedule(&staff, &target, "tomorrow", &e, json!({ "status": "on_site" }))
+        .schedule(
+            &staff,
+            &target,
+            "tomorrow",
+            &e,
+            json!({ "status": "on_site" }),
+        )
         .await;
     assert_problem(&bad, 400, "validation_failed");
     let fields: Vec<_> = bad.json["errors"]
@@ -453,7 +550,10 @@ async fn a_work_item_patch_follows_the_status_graph_and_optimistic_versions() {
         )
         .await;
     assert_problem(&refused, 409, "invalid_transition");
-    assert_eq!(refused.json["allowed"], json!(["planned", "on_hold", "cancelled"]));
+    assert_eq!(
+        refused.json["allowed"],
+        json!(["planned", "on_hold", "cancelled"])
+    );
     let edited = app
         .patch_json_bearer(
             &path,
@@ -468,13 +568,20 @@ async fn a_work_item_patch_follows_the_status_graph_and_optimistic_versions() {
     assert_eq!(edited.json["billing_trigger"], "BILLING-SECRET");
     assert_eq!(edited.json["routing_score"], 0.5);
     let stale = app
-        .patch_json_bearer(&path, &staff, &json!({ "version": t["version"], "priority": "urgent" }))
+        .patch_json_bearer(
+            &path,
+            &staff,
+            &json!({ "version": t["version"], "priority": "urgent" }),
+        )
         .await;
     assert_problem(&stale, 409, "stale_version");
     let list = app
         .get_bearer(&format!("{INTERNAL}/targets?status=on_hold"), &staff)
         .await;
-    assert_eq!(ids(list.json["items"].as_array().unwrap()), [target.clone()]);
+    assert_eq!(
+        ids(list.json["items"].as_array().unwrap()),
+        [target.as_str()]
+    );
     assert_eq!(
         audit_actions(&app.db, &target).await,
         ["staff.target.created", "staff.target.updated"]
@@ -504,7 +611,13 @@ async fn the_keyset_walk_serves_every_upcoming_appointment_once_in_start_order()
         expected.push(app.scheduled(&staff, target, &s, &e, "scheduled").await);
     }
     let tentative = app
-        .scheduled(&staff, &t1, &days_ahead(2, 1).0, &days_ahead(2, 1).1, "tentative")
+        .scheduled(
+            &staff,
+            &t1,
+            &days_ahead(2, 1).0,
+            &days_ahead(2, 1).1,
+            "tentative",
+        )
         .await;
     // A visit that is over is not "upcoming".
     let past = app
@@ -530,7 +643,12 @@ async fn the_keyset_walk_serves_every_upcoming_appointment_once_in_start_order()
     assert!(!served.contains(&tentative) && !served.contains(&past));
     let keys: Vec<_> = items
         .iter()
-        .map(|i| (at(i["starts_at"].as_str().unwrap()), i["id"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                at(i["starts_at"].as_str().unwrap()),
+                i["id"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert!(keys.windows(2).all(|p| p[0] < p[1]), "{keys:?}");
     // With `from` in the past the finished visit is listed too; `to` bounds the start.
@@ -543,11 +661,17 @@ async fn the_keyset_walk_serves_every_upcoming_appointment_once_in_start_order()
         .await;
     assert_eq!(ids(&history), [past]);
     let bad = app
-        .get_bearer(&format!("{PORTAL}/appointments?from=yesterday"), &user.access_token)
+        .get_bearer(
+            &format!("{PORTAL}/appointments?from=yesterday"),
+            &user.access_token,
+        )
         .await;
     assert_problem(&bad, 400, "validation_failed");
     let bad_cursor = app
-        .get_bearer(&format!("{PORTAL}/appointments?cursor=garbage"), &user.access_token)
+        .get_bearer(
+            &format!("{PORTAL}/appointments?cursor=garbage"),
+            &user.access_token,
+        )
         .await;
     assert_problem(&bad_cursor, 400, "invalid_cursor");
 }
@@ -561,9 +685,7 @@ async fn no_portal_read_route_carries_an_internal_field() {
     let user = app
         .portal_user(&w, "leak@a.example", vec![whole(w.customer_a)])
         .await;
-    let (_request, target) = app
-        .accepted_request(&staff, &user.access_token, w.a1)
-        .await;
+    let (_request, target) = app.accepted_request(&staff, &user.access_token, w.a1).await;
     let (s, e) = days_ahead(2, 2);
     let reply = app
         .schedule(
@@ -589,7 +711,9 @@ async fn no_portal_read_route_carries_an_internal_field() {
         )
         .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
-    let follow = app.follow_up(&staff, &target, "Replace the seal next month").await;
+    let follow = app
+        .follow_up(&staff, &target, "Replace the seal next month")
+        .await;
     assert_eq!(follow.status, 201, "{}", follow.text);
     let feed = app.calendar_feed_url(&user.access_token).await;
 
@@ -606,7 +730,10 @@ async fn no_portal_read_route_carries_an_internal_field() {
             .await;
         assert_eq!(reply.status, 200, "{path}: {}", reply.text);
         assert_no_internal_field(&reply.text);
-        assert!(!reply.text.contains(&staff_user.id.to_string()), "{path} names the technician");
+        assert!(
+            !reply.text.contains(&staff_user.id.to_string()),
+            "{path} names the technician"
+        );
     }
     let ics = app.fetch_feed(&feed).await;
     assert_eq!(ics.status, 200);
@@ -621,4 +748,30 @@ async fn no_portal_read_route_carries_an_internal_field() {
     .await)
     .unwrap();
     assert_eq!(stored.as_deref(), Some("INTERNAL-NOTE visit"));
+}
+
+#[tokio::test]
+async fn the_benchmark_seed_grants_its_user_ten_of_a_thousand_locations() {
+    let app = TestApp::spawn().await;
+
+    let seeded = ordinavo_api::demo_scale::seed(&app.db, 2_000)
+        .await
+        .unwrap();
+
+    assert_eq!((seeded.locations, seeded.appointments), (1_000, 2_000));
+    let login = app
+        .portal_login(
+            &seeded.email,
+            secrecy::ExposeSecret::expose_secret(&seeded.password),
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    let token = login.json["access_token"].as_str().unwrap().to_string();
+    let locations = app.walk(&token, "/locations", 100).await;
+    assert_eq!(locations.len(), 10);
+    let upcoming = app.walk(&token, "/appointments", 100).await;
+    assert!(!upcoming.is_empty());
+    let granted: Vec<_> = locations.iter().map(|l| l["id"].clone()).collect();
+    assert!(upcoming.iter().all(|a| granted.contains(&a["location_id"])));
+    assert!(upcoming.iter().all(|a| a["status"] != "tentative"));
 }

@@ -225,13 +225,17 @@ fn rows() -> Vec<Row> {
         .on(Target::ReportFile),
         row("get", "/access-log", None, Expect::PortalUsers(200)),
         row("get", "/appointments", None, Expect::PortalUsers(200)),
-        row("get", "/appointments/{id}", None, per_caller(200, 404, 404))
-            .on(Target::Appointment),
+        row("get", "/appointments/{id}", None, per_caller(200, 404, 404)).on(Target::Appointment),
         row("get", "/work", None, Expect::PortalUsers(200)),
         row("get", "/follow-ups", None, Expect::PortalUsers(200)),
         row("get", "/timeline", None, Expect::PortalUsers(200)),
         row("post", "/me/calendar-feed", None, Expect::PortalUsers(201)),
-        row("delete", "/me/calendar-feed", None, Expect::PortalUsers(204)),
+        row(
+            "delete",
+            "/me/calendar-feed",
+            None,
+            Expect::PortalUsers(204),
+        ),
         row(
             "get",
             "/calendar/{feed_token}.ics",

@@ -17,7 +17,10 @@ fn content_lines(reply: &Reply) -> Vec<String> {
     assert!(text.ends_with("\r\n"), "{text:?}");
     for physical in text.split_terminator("\r\n") {
         assert!(physical.len() <= 75, "line over 75 octets: {physical:?}");
-        assert!(!physical.contains('\n') && !physical.contains('\r'), "bare line break");
+        assert!(
+            !physical.contains('\n') && !physical.contains('\r'),
+            "bare line break"
+        );
     }
     text.replace("\r\n ", "")
         .split("\r\n")
@@ -66,17 +69,40 @@ async fn the_feed_lists_the_owners_upcoming_visible_appointments_in_rfc_5545() {
         .await;
     let boston = app.create_target(&staff, w.a2, "Boston door").await;
     let visible = app
-        .scheduled(&staff, &lyon, "2035-01-15T07:00:00Z", "2035-01-15T09:00:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &lyon,
+            "2035-01-15T07:00:00Z",
+            "2035-01-15T09:00:00Z",
+            "scheduled",
+        )
         .await;
     let cancelled = app
-        .scheduled(&staff, &lyon, "2035-01-16T07:00:00Z", "2035-01-16T09:00:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &lyon,
+            "2035-01-16T07:00:00Z",
+            "2035-01-16T09:00:00Z",
+            "scheduled",
+        )
         .await;
-    assert_eq!(app.appointment_status(&staff, &cancelled, "cancelled").await.status, 200);
+    assert_eq!(
+        app.appointment_status(&staff, &cancelled, "cancelled")
+            .await
+            .status,
+        200
+    );
     let (s, e) = days_ahead(2, 1);
     let tentative = app.scheduled(&staff, &lyon, &s, &e, "tentative").await;
     let elsewhere = app.scheduled(&staff, &boston, &s, &e, "scheduled").await;
     let past = app
-        .scheduled(&staff, &lyon, "2020-01-01T08:00:00Z", "2020-01-01T09:00:00Z", "scheduled")
+        .scheduled(
+            &staff,
+            &lyon,
+            "2020-01-01T08:00:00Z",
+            "2020-01-01T09:00:00Z",
+            "scheduled",
+        )
         .await;
 
     let url = app.calendar_feed_url(&user.access_token).await;
@@ -84,7 +110,10 @@ async fn the_feed_lists_the_owners_upcoming_visible_appointments_in_rfc_5545() {
     let reply = app.fetch_feed(&url).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(reply.header("content-type"), Some("text/calendar; charset=utf-8"));
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     let lines = content_lines(&reply);
     assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
@@ -95,10 +124,16 @@ async fn the_feed_lists_the_owners_upcoming_visible_appointments_in_rfc_5545() {
     let uids: Vec<_> = events.iter().map(|e| prop(e, "UID").to_string()).collect();
     assert_eq!(
         uids,
-        [format!("{visible}@ordinavo"), format!("{cancelled}@ordinavo")]
+        [
+            format!("{visible}@ordinavo"),
+            format!("{cancelled}@ordinavo")
+        ]
     );
     for id in [&tentative, &elsewhere, &past] {
-        assert!(!reply.text.contains(id.as_str()), "{id} must not be in the feed");
+        assert!(
+            !reply.text.contains(id.as_str()),
+            "{id} must not be in the feed"
+        );
     }
     let first = &events[0];
     assert_eq!(prop(first, "DTSTART"), "20350115T070000Z");
@@ -117,7 +152,12 @@ async fn the_feed_lists_the_owners_upcoming_visible_appointments_in_rfc_5545() {
     assert_eq!(prop(&events[1], "STATUS"), "CANCELLED");
     assert!(!reply.text.contains("INTERNAL-NOTE") && !reply.text.contains("Boston"));
     // Only the hash is stored.
-    let token = url.rsplit('/').next().unwrap().trim_end_matches(".ics").to_string();
+    let token = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".ics")
+        .to_string();
     let stored: Option<String> = run!(app.db.exec(), |c| sqlx::query_scalar(
         "SELECT calendar_token_hash FROM portal_users WHERE email = 'cal@a.example'"
     )
@@ -136,12 +176,16 @@ async fn regenerating_revoking_or_disabling_kills_the_feed_url() {
     let user = app
         .portal_user(&w, "rev@a.example", vec![whole(w.customer_a)])
         .await;
-    let me = app.get_bearer(&format!("{PORTAL}/me"), &user.access_token).await;
+    let me = app
+        .get_bearer(&format!("{PORTAL}/me"), &user.access_token)
+        .await;
     assert_eq!(me.json["calendar_feed_enabled"], false);
 
     let first = app.calendar_feed_url(&user.access_token).await;
     assert_eq!(app.fetch_feed(&first).await.status, 200);
-    let me = app.get_bearer(&format!("{PORTAL}/me"), &user.access_token).await;
+    let me = app
+        .get_bearer(&format!("{PORTAL}/me"), &user.access_token)
+        .await;
     assert_eq!(me.json["calendar_feed_enabled"], true);
     assert!(!me.text.contains(".ics"), "the URL is shown only once");
 
@@ -161,7 +205,9 @@ async fn regenerating_revoking_or_disabling_kills_the_feed_url() {
         .delete_bearer(&format!("{PORTAL}/me/calendar-feed"), &user.access_token)
         .await;
     assert_eq!(again.status, 204);
-    let me = app.get_bearer(&format!("{PORTAL}/me"), &user.access_token).await;
+    let me = app
+        .get_bearer(&format!("{PORTAL}/me"), &user.access_token)
+        .await;
     assert_eq!(me.json["calendar_feed_enabled"], false);
 
     // Disable: dead, and it stays dead when the user is enabled again.
@@ -194,11 +240,13 @@ async fn regenerating_revoking_or_disabling_kills_the_feed_url() {
     ] {
         assert_problem(&app.get(&path).await, 404, "not_found");
     }
-    let audit: Vec<String> = run!(app.db.exec(), |c| sqlx::query_scalar(
+    let audit: Vec<String> = run!(app.db.exec(), |c| {
+        sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'portal.calendar_feed.%' ORDER BY at, id"
     )
     .fetch_all(c)
-    .await)
+    .await
+    })
     .unwrap();
     assert_eq!(
         audit,

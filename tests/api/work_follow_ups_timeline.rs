@@ -179,7 +179,11 @@ async fn the_timeline_shows_only_the_callers_current_locations() {
     assert!(!mine.text.contains("Boston"), "{}", mine.text);
     assert_eq!(
         kinds(&all),
-        ["request_submitted", "appointment_scheduled", "appointment_scheduled"]
+        [
+            "request_submitted",
+            "appointment_scheduled",
+            "appointment_scheduled"
+        ]
     );
     assert_eq!(theirs.json["items"], json!([]));
     let filtered = app
@@ -188,7 +192,10 @@ async fn the_timeline_shows_only_the_callers_current_locations() {
             &whole_a.access_token,
         )
         .await;
-    assert_eq!(kinds(&filtered), ["request_submitted", "appointment_scheduled"]);
+    assert_eq!(
+        kinds(&filtered),
+        ["request_submitted", "appointment_scheduled"]
+    );
     // Paging newest first serves each event once.
     let walked = app.walk(&whole_a.access_token, "/timeline", 1).await;
     assert_eq!(walked.len(), 3);
@@ -212,7 +219,11 @@ async fn the_timeline_shows_only_the_callers_current_locations() {
             &w.manager_token,
         )
         .await;
-    assert!(removed.status == 204 || removed.status == 200, "{}", removed.text);
+    assert!(
+        removed.status == 204 || removed.status == 200,
+        "{}",
+        removed.text
+    );
     let after = app
         .get_bearer(&format!("{PORTAL}/timeline"), &one.access_token)
         .await;
@@ -231,13 +242,14 @@ async fn open_work_lists_public_status_the_request_and_the_next_visit_within_the
     let user = app
         .portal_user(&w, "work@a.example", vec![only(w.customer_a, &[w.a1])])
         .await;
-    let (request, target) = app
-        .accepted_request(&staff, &user.access_token, w.a1)
-        .await;
+    let (request, target) = app.accepted_request(&staff, &user.access_token, w.a1).await;
     let (s_late, e_late) = days_ahead(20, 2);
     let (s_soon, e_soon) = days_ahead(5, 2);
-    app.scheduled(&staff, &target, &s_late, &e_late, "scheduled").await;
-    let soon = app.scheduled(&staff, &target, &s_soon, &e_soon, "scheduled").await;
+    app.scheduled(&staff, &target, &s_late, &e_late, "scheduled")
+        .await;
+    let soon = app
+        .scheduled(&staff, &target, &s_soon, &e_soon, "scheduled")
+        .await;
     let done = app.create_target(&staff, w.a1, "Finished work").await;
     let t = app
         .get_bearer(&format!("{INTERNAL}/targets/{done}"), &staff)

@@ -170,7 +170,11 @@ impl TestApp {
     pub async fn walk(&self, token: &str, path_and_query: &str, limit: u32) -> Vec<Value> {
         let mut items = Vec::new();
         let mut cursor: Option<String> = None;
-        let sep = if path_and_query.contains('?') { '&' } else { '?' };
+        let sep = if path_and_query.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         for _ in 0..1000 {
             let mut path = format!("{PORTAL}{path_and_query}{sep}limit={limit}");
             if let Some(c) = &cursor {

@@ -130,7 +130,10 @@ mod tests {
     fn an_eight_oclock_visit_in_paris_reads_eight_oclock_in_paris_summer_and_winter() {
         let winter = Utc.with_ymd_and_hms(2030, 1, 15, 7, 0, 0).unwrap();
         let w = LocalWindow::new(winter, winter + chrono::Duration::hours(2), "Europe/Paris");
-        assert_eq!((w.date.as_str(), w.start_time.as_str()), ("2030-01-15", "08:00"));
+        assert_eq!(
+            (w.date.as_str(), w.start_time.as_str()),
+            ("2030-01-15", "08:00")
+        );
         assert_eq!(w.end_time, "10:00");
         assert_eq!(w.starts_at, "2030-01-15T08:00:00+01:00");
         let summer = Utc.with_ymd_and_hms(2030, 7, 15, 6, 0, 0).unwrap();
@@ -142,9 +145,19 @@ mod tests {
     #[test]
     fn a_window_across_midnight_names_both_dates() {
         let start = Utc.with_ymd_and_hms(2030, 3, 1, 3, 0, 0).unwrap();
-        let w = LocalWindow::new(start, start + chrono::Duration::hours(3), "America/New_York");
-        assert_eq!((w.date.as_str(), w.start_time.as_str()), ("2030-02-28", "22:00"));
-        assert_eq!((w.end_date.as_str(), w.end_time.as_str()), ("2030-03-01", "01:00"));
+        let w = LocalWindow::new(
+            start,
+            start + chrono::Duration::hours(3),
+            "America/New_York",
+        );
+        assert_eq!(
+            (w.date.as_str(), w.start_time.as_str()),
+            ("2030-02-28", "22:00")
+        );
+        assert_eq!(
+            (w.end_date.as_str(), w.end_time.as_str()),
+            ("2030-03-01", "01:00")
+        );
     }
 
     #[test]
@@ -156,7 +169,11 @@ mod tests {
         assert_eq!(api.status_code().as_u16(), 409);
         let p = api.problem();
         assert_eq!(p.allowed, Some(vec![]));
-        assert!(p.detail.unwrap().starts_with("This appointment is completed"));
+        assert!(
+            p.detail
+                .unwrap()
+                .starts_with("This appointment is completed")
+        );
     }
 
     #[test]

@@ -376,6 +376,9 @@ mod tests {
         let day = at(8) + TimeDelta::hours(24);
         assert!(AppointmentWindow::parse(at(8), day).is_ok());
         let err = AppointmentWindow::parse(at(8), day + TimeDelta::seconds(1)).unwrap_err();
-        assert_eq!((err.field.as_str(), err.code), ("ends_at", "window_too_long"));
+        assert_eq!(
+            (err.field.as_str(), err.code),
+            ("ends_at", "window_too_long")
+        );
     }
 }

@@ -23,7 +23,10 @@ use ordinavo_persistence::{ConnectOptions, Db, portal_users};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(url), Some(email)) = (args.next(), args.next()) else {
-        return Err("usage: explain_hot_path <database url> <portal user email> [seconds] [concurrency]".into());
+        return Err(
+            "usage: explain_hot_path <database url> <portal user email> [seconds] [concurrency]"
+                .into(),
+        );
     };
     let seconds: u64 = args.next().map_or(Ok(5), |s| s.parse())?;
     let concurrency: usize = args.next().map_or(Ok(8), |s| s.parse())?;

@@ -10,21 +10,25 @@
 //!
 //! # The hot path: `GET /appointments` ([`portal_list`])
 //! "My upcoming appointments" is a keyset page on `(starts_at, id)` over every granted
-//! location. A plain `location_id IN (granted) ORDER BY starts_at, id LIMIT n` makes
-//! PostgreSQL read and sort every future appointment of every granted location (measured 4x
-//! slower on 1M rows); what both databases need is one short index range per location on
-//! `ix_appointments_location_id_starts_at_id_covering` (migration 0006) and a merge of the
-//! results. The two planners get there from different SQL, so this is the one query with a
-//! named dialect fragment chosen by [`Backend`]:
+//! location. What both databases need is one short range per granted location on
+//! `ix_appointments_location_id_starts_at_id_covering` (migration 0006: the key
+//! `(location_id, starts_at, id)` plus the filtered and returned columns, so the ranges are
+//! read from the index alone) and a merge of those ranges. The two planners get there from
+//! different SQL, so this is the one query with a named dialect fragment chosen by [`Backend`]
+//! (measured with `EXPLAIN`/`EXPLAIN QUERY PLAN` and pgbench/sqlite3 on 1M appointments, 10
+//! granted locations; see `bench/RESULTS.md`):
 //! - PostgreSQL ([`PORTAL_LIST_POSTGRES`]): `CROSS JOIN LATERAL` over the granted locations,
-//!   each taking its first n rows by `(starts_at, id)` (an index-only scan that stops after n),
-//!   then a top-n sort of at most n x locations rows.
+//!   each taking its first n rows by `(starts_at, id)` (an index-only scan that stops after n
+//!   rows), then a top-n sort of at most n x locations rows. A plain
+//!   `location_id IN (granted) ORDER BY starts_at, id LIMIT n` reads and sorts every future
+//!   appointment of every granted location: 3.7x slower.
 //! - SQLite ([`PORTAL_LIST_SQLITE`]) has no `LATERAL`. Its nested loop over the granted
-//!   locations with one covering-index range each and a bounded top-n sorter was the fastest
-//!   shape measured (faster than a `UNION ALL` of per-location subqueries, which also needs a
-//!   different SQL text per number of locations, and than a correlated `rowid IN (… LIMIT n)`
-//!   per location); a correlated "n-th row per location" cut-off, the one text both accept,
-//!   was 3x slower on PostgreSQL than `LATERAL` and 50x slower on SQLite (evaluated per row).
+//!   locations, one covering-index range each, into a bounded top-n sorter was the fastest
+//!   shape measured: a `UNION ALL` of per-location subqueries (which also needs one SQL text per
+//!   number of locations) was 5x slower, a correlated `rowid IN (… LIMIT n)` per location 4x.
+//! - The one shape both accept — a correlated "n-th row of this location" cut-off bounding each
+//!   range — costs PostgreSQL 10 % more than `LATERAL`, and SQLite evaluates it per row instead
+//!   of using it as a range bound: 25x slower. Hence two texts.
 //!
 //! Everything else (the range filter, the grant rule, the joins after the limit) is the same
 //! SQL text on both backends, assembled at compile time from the same fragments.
@@ -437,7 +441,10 @@ const _: () = {
     while i < all.len() {
         let visible = all[i].public_status().is_visible();
         let hidden = all[i] as u8 == HIDDEN_STATUS as u8;
-        assert!(visible != hidden, "exactly one appointment status may be hidden");
+        assert!(
+            visible != hidden,
+            "exactly one appointment status may be hidden"
+        );
         i += 1;
     }
 };
@@ -609,8 +616,7 @@ pub async fn explain_portal_list(
                 .await?
         }
         Exec::SqlitePool(_) | Exec::Sqlite(_) => {
-            let sql = concat!("EXPLAIN QUERY PLAN ", "", "");
-            let sql = format!("{sql}{PORTAL_LIST_SQLITE}");
+            let sql = format!("EXPLAIN QUERY PLAN {PORTAL_LIST_SQLITE}");
             let rows = run!(ex, |c| {
                 bind_list!(
                     sqlx::query_as::<_, (i64, i64, i64, String)>(AssertSqlSafe(sql.clone())),

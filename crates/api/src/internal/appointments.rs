@@ -141,7 +141,11 @@ fn datetime(field: &str, text: &str) -> Result<DateTime<Utc>, FieldError> {
 
 fn finite(field: &str, score: Option<f64>, errors: &mut FieldErrors) {
     if score.is_some_and(|s| !s.is_finite()) {
-        errors.push(field_error(field, "invalid_number", "must be a finite number"));
+        errors.push(field_error(
+            field,
+            "invalid_number",
+            "must be a finite number",
+        ));
     }
 }
 
@@ -168,11 +172,7 @@ async fn check_technician(
 
 /// The customer-safe payload of an appointment's timeline row.
 fn payload(a: &Appointment) -> serde_json::Value {
-    let status = a
-        .status
-        .public_status()
-        .public_status()
-        .map(|s| s.code());
+    let status = a.status.public_status().public_status().map(|s| s.code());
     serde_json::json!({
         "title": a.title,
         "starts_at": a.starts_at,
@@ -240,7 +240,9 @@ async fn plan_work(tx: &mut Tx, state: &AppState, a: &Appointment) -> Result<usi
             notify(tx, state, &moved, RequestStatus::Planned, None).await?
         }
         Ok(MarkPlanned::Planned { changed: false, .. } | MarkPlanned::NoRequest) => 0,
-        Err(MarkPlannedError::Transition(e)) => return Err(crate::requests::transition_conflict(&e)),
+        Err(MarkPlannedError::Transition(e)) => {
+            return Err(crate::requests::transition_conflict(&e));
+        }
         Err(MarkPlannedError::Store(e)) => return Err(e.into()),
     };
     let target = targets::get(tx.exec(), a.target_id).await?;
@@ -632,9 +634,18 @@ pub async fn patch_appointment(
     for (name, differs) in [
         ("starts_at", window.start() != current.starts_at),
         ("ends_at", window.end() != current.ends_at),
-        ("technician_id", fields.technician_id != current.technician_id),
-        ("routing_score", fields.routing_score != current.routing_score),
-        ("internal_notes", fields.internal_notes != current.internal_notes),
+        (
+            "technician_id",
+            fields.technician_id != current.technician_id,
+        ),
+        (
+            "routing_score",
+            fields.routing_score != current.routing_score,
+        ),
+        (
+            "internal_notes",
+            fields.internal_notes != current.internal_notes,
+        ),
     ] {
         if differs {
             changed.push(name);

@@ -313,9 +313,10 @@ pub async fn patch_target(
     let id = TargetId::from_uuid(id.into_inner());
     let body = body.into_inner();
     let mut errors = FieldErrors::new();
-    let title = errors
-        .check(non_null("title", body.title))
-        .map(|t| t.map(|t| Title::parse(&t).map(Title::into_string)).transpose());
+    let title = errors.check(non_null("title", body.title)).map(|t| {
+        t.map(|t| Title::parse(&t).map(Title::into_string))
+            .transpose()
+    });
     let title = title.and_then(|t| errors.check(t));
     let status = errors
         .check(non_null("internal_status", body.internal_status))
@@ -324,9 +325,10 @@ pub async fn patch_target(
                 .transpose()
         });
     let status = status.and_then(|s| errors.check(s));
-    let priority = errors
-        .check(non_null("priority", body.priority))
-        .map(|p| p.map(|p| fields::choice::<Priority>("priority", &p)).transpose());
+    let priority = errors.check(non_null("priority", body.priority)).map(|p| {
+        p.map(|p| fields::choice::<Priority>("priority", &p))
+            .transpose()
+    });
     let priority = priority.and_then(|p| errors.check(p));
     let notes = body
         .internal_notes
@@ -375,11 +377,23 @@ pub async fn patch_target(
     let mut changed = Vec::new();
     for (name, differs) in [
         ("title", fields.title != current.title),
-        ("internal_status", fields.internal_status != current.internal_status),
+        (
+            "internal_status",
+            fields.internal_status != current.internal_status,
+        ),
         ("priority", fields.priority != current.priority),
-        ("internal_notes", fields.internal_notes != current.internal_notes),
-        ("billing_trigger", fields.billing_trigger != current.billing_trigger),
-        ("routing_score", fields.routing_score != current.routing_score),
+        (
+            "internal_notes",
+            fields.internal_notes != current.internal_notes,
+        ),
+        (
+            "billing_trigger",
+            fields.billing_trigger != current.billing_trigger,
+        ),
+        (
+            "routing_score",
+            fields.routing_score != current.routing_score,
+        ),
     ] {
         if differs {
             changed.push(name);

@@ -115,7 +115,10 @@ pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 /// The `from`/`to` filter of a query: each an RFC 3339 instant, `from` before `to`.
 pub fn window_filter(from: Option<&str>, to: Option<&str>) -> Result<Bounds, ApiError> {
     let mut errors = Vec::new();
-    let from = instant("from", from).map_err(|e| errors.push(e)).ok().flatten();
+    let from = instant("from", from)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let to = instant("to", to).map_err(|e| errors.push(e)).ok().flatten();
     if let (Some(f), Some(t)) = (from, to)
         && f >= t

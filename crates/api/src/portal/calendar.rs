@@ -79,7 +79,12 @@ fn event(a: &PortalAppointment, locale: Locale) -> Option<Event> {
         _ => EventStatus::Confirmed,
     };
     let mut place = vec![a.location_name.as_str()];
-    place.extend(a.location_address.lines().map(str::trim).filter(|l| !l.is_empty()));
+    place.extend(
+        a.location_address
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty()),
+    );
     let city = format!("{} {}", a.location_postal_code, a.location_city);
     place.push(city.trim());
     place.push(&a.location_country);

@@ -5,6 +5,7 @@
 //! the two dialects (ordering, precision, constraint names, error mapping) fails here first.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod appointments_hot_path;
 mod customers;
 mod grants;
 mod locations_and_contacts;
