@@ -27,7 +27,7 @@ pub struct NewTicket {
 #[tracing::instrument(skip_all, fields(portal_user_id = %t.portal_user_id))]
 pub async fn issue(mut ex: Exec<'_>, t: &NewTicket) -> Result<(), StoreError> {
     let now = time::now();
-    run!(reborrow(&mut ex), |c| {
+    run!(ex.reborrow(), |c| {
         sqlx::query(
             "DELETE FROM download_tickets WHERE portal_user_id = $1 \
              AND (expires_at <= $2 OR used_at IS NOT NULL)",
@@ -91,14 +91,4 @@ pub async fn redeem(
         .await
     })?;
     row.ok_or(StoreError::NotFound)
-}
-
-/// A shorter-lived executor borrowed from `ex`, for functions that run several statements.
-fn reborrow<'b>(ex: &'b mut Exec<'_>) -> Exec<'b> {
-    match ex {
-        Exec::PgPool(p) => Exec::PgPool(p),
-        Exec::SqlitePool(p) => Exec::SqlitePool(p),
-        Exec::Pg(c) => Exec::Pg(c),
-        Exec::Sqlite(c) => Exec::Sqlite(c),
-    }
 }

@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::page::{Cursor, Limit, Page};
+pub use crate::portal_scope::Recipient;
+use crate::portal_scope::{self, NotifyTopic};
 use crate::{Exec, granted_locations_sql, parse_enum, run, time};
 
 /// The SQL condition "report `r` is portal-visible": approved AND published AND not unpublished
@@ -141,7 +143,7 @@ pub struct NewReport {
 pub async fn insert(mut ex: Exec<'_>, new: &NewReport) -> Result<Report, StoreError> {
     let id = ReportId::new();
     let now = time::now();
-    run!(reborrow(&mut ex), |c| {
+    run!(ex.reborrow(), |c| {
         sqlx::query(
             "INSERT INTO visit_reports (id, target_id, appointment_id, body, internal_status, \
              version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
@@ -383,56 +385,14 @@ pub async fn unpublish(ex: Exec<'_>, id: ReportId) -> Result<DateTime<Utc>, Stor
     Ok(now)
 }
 
-/// A portal user with `notify_reports` who may read a report at `location` (CURRENT grants with
-/// `can_view_reports`): who is told that a report was shared.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ReportRecipient {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub locale: String,
-}
-
 /// Every ACTIVE portal user opted in to report mails (`notify_reports`) whose CURRENT grants
-/// cover `location` with `can_view_reports` (the one grant rule, applied per user).
-#[tracing::instrument(skip_all, fields(location_id = %location))]
+/// cover `location` with `can_view_reports`: who is told that a report was shared.
 pub async fn notification_recipients(
-    mut ex: Exec<'_>,
+    ex: Exec<'_>,
     customer: CustomerId,
     location: LocationId,
-) -> Result<Vec<ReportRecipient>, StoreError> {
-    let candidates = run!(reborrow(&mut ex), |c| {
-        sqlx::query_as::<_, ReportRecipient>(
-            "SELECT u.id, u.email, u.display_name, u.locale FROM portal_users u \
-             WHERE u.status = 'active' AND u.notify_reports = TRUE \
-             AND EXISTS (SELECT 1 FROM portal_grants g WHERE g.portal_user_id = u.id \
-                         AND g.customer_id = $1) \
-             ORDER BY u.email, u.id",
-        )
-        .bind(customer.into_uuid())
-        .fetch_all(c)
-        .await
-    })?;
-    let now = time::now();
-    let mut recipients = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
-        let n = run!(reborrow(&mut ex), |c| {
-            sqlx::query_scalar::<_, i64>(concat!(
-                "SELECT COUNT(*) FROM (",
-                granted_locations_sql!(),
-                ") gr WHERE gr.location_id = $3 AND gr.can_view_reports = TRUE"
-            ))
-            .bind(candidate.id)
-            .bind(now)
-            .bind(location.into_uuid())
-            .fetch_one(c)
-            .await
-        })?;
-        if n > 0 {
-            recipients.push(candidate);
-        }
-    }
-    Ok(recipients)
+) -> Result<Vec<Recipient>, StoreError> {
+    portal_scope::notification_recipients(ex, customer, location, NotifyTopic::Reports).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -526,14 +486,4 @@ pub async fn portal_list(
     Ok(Page::from_rows(rows, limit, |r: &PortalReport| {
         Cursor::new(r.shared_at, r.id)
     }))
-}
-
-/// A shorter-lived executor borrowed from `ex`, for functions that run several statements.
-fn reborrow<'b>(ex: &'b mut Exec<'_>) -> Exec<'b> {
-    match ex {
-        Exec::PgPool(p) => Exec::PgPool(p),
-        Exec::SqlitePool(p) => Exec::SqlitePool(p),
-        Exec::Pg(c) => Exec::Pg(c),
-        Exec::Sqlite(c) => Exec::Sqlite(c),
-    }
 }

@@ -30,6 +30,8 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::page::{Cursor, Limit, Page};
+pub use crate::portal_scope::Recipient;
+use crate::portal_scope::{self, NotifyTopic};
 use crate::{Exec, granted_locations_sql, parse_enum, run, time};
 
 /// A user's retried POST with the same `Idempotency-Key` hits this unique constraint.
@@ -90,17 +92,6 @@ fn status_slots(statuses: &[RequestStatus]) -> [Option<&'static str>; STATUS_SLO
         }
     }
     slots
-}
-
-/// A second executor on the same pool or transaction connection, for store functions that need
-/// more than one statement.
-fn reborrow<'b>(ex: &'b mut Exec<'_>) -> Exec<'b> {
-    match ex {
-        Exec::PgPool(p) => Exec::PgPool(p),
-        Exec::SqlitePool(p) => Exec::SqlitePool(p),
-        Exec::Pg(c) => Exec::Pg(c),
-        Exec::Sqlite(c) => Exec::Sqlite(c),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -704,66 +695,15 @@ pub async fn update_internal_notes(
     Ok(())
 }
 
-/// A portal user who may be told about a request: active, opted in to request updates.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct Recipient {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub locale: String,
-}
-
-/// Whether `location` is within `user`'s CURRENT grants (the one grant rule,
-/// [`granted_locations_sql!`], applied to another user than the caller).
-async fn location_granted(
-    ex: Exec<'_>,
-    user: Uuid,
-    location: LocationId,
-) -> Result<bool, StoreError> {
-    let n = run!(ex, |c| {
-        sqlx::query_scalar::<_, i64>(concat!(
-            "SELECT COUNT(*) FROM (",
-            granted_locations_sql!(),
-            ") gr WHERE gr.location_id = $3"
-        ))
-        .bind(user)
-        .bind(time::now())
-        .bind(location.into_uuid())
-        .fetch_one(c)
-        .await
-    })?;
-    Ok(n > 0)
-}
-
 /// Who gets a mail about a request at `location` of `customer`: every ACTIVE portal user with
 /// `notify_request_updates` whose CURRENT grants cover that location (the submitter included,
-/// if they still qualify), by email. Candidates are users with any grant on the customer; each
-/// is then checked with the same grant rule as every portal query.
-#[tracing::instrument(skip_all, fields(location_id = %location))]
+/// if they still qualify), by email.
 pub async fn notification_recipients(
-    mut ex: Exec<'_>,
+    ex: Exec<'_>,
     customer: CustomerId,
     location: LocationId,
 ) -> Result<Vec<Recipient>, StoreError> {
-    let candidates = run!(reborrow(&mut ex), |c| {
-        sqlx::query_as::<_, Recipient>(
-            "SELECT u.id, u.email, u.display_name, u.locale FROM portal_users u \
-             WHERE u.status = 'active' AND u.notify_request_updates = TRUE \
-             AND EXISTS (SELECT 1 FROM portal_grants g WHERE g.portal_user_id = u.id \
-                         AND g.customer_id = $1) \
-             ORDER BY u.email, u.id",
-        )
-        .bind(customer.into_uuid())
-        .fetch_all(c)
-        .await
-    })?;
-    let mut recipients = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
-        if location_granted(reborrow(&mut ex), candidate.id, location).await? {
-            recipients.push(candidate);
-        }
-    }
-    Ok(recipients)
+    portal_scope::notification_recipients(ex, customer, location, NotifyTopic::RequestUpdates).await
 }
 
 /// What [`mark_planned_for_target`] did.
@@ -804,7 +744,7 @@ pub async fn mark_planned_for_target(
     mut ex: Exec<'_>,
     target: TargetId,
 ) -> Result<MarkPlanned, MarkPlannedError> {
-    let current = run!(reborrow(&mut ex), |c| {
+    let current = run!(ex.reborrow(), |c| {
         sqlx::query_as::<_, IdStatus>(
             "SELECT id, status FROM service_requests WHERE target_id = $1",
         )
