@@ -775,3 +775,55 @@ async fn the_benchmark_seed_grants_its_user_ten_of_a_thousand_locations() {
     assert!(upcoming.iter().all(|a| granted.contains(&a["location_id"])));
     assert!(upcoming.iter().all(|a| a["status"] != "tentative"));
 }
+
+#[tokio::test]
+async fn losing_a_grant_or_signing_out_takes_effect_on_the_very_next_list() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let staff = staff_login(&app, StaffRole::Dispatcher).await;
+    let user = app
+        .portal_user(&w, "next@a.example", vec![whole(w.customer_a)])
+        .await;
+    let target = app.create_target(&staff, w.a2, "Boston visit").await;
+    let (s, e) = days_ahead(3, 2);
+    let id = app.scheduled(&staff, &target, &s, &e, "scheduled").await;
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            app.get_bearer(&format!("{PORTAL}/appointments"), &token)
+                .await
+        }
+    };
+    assert_eq!(
+        ids(list(user.access_token.clone()).await.json["items"]
+            .as_array()
+            .unwrap()),
+        [id.as_str()]
+    );
+
+    let grants = app
+        .get_bearer(
+            &format!("{INTERNAL}/portal-users/{}/grants", user.id),
+            &w.manager_token,
+        )
+        .await;
+    let grant = grants.json[0]["id"].as_str().expect("grant").to_string();
+    let narrowed = app
+        .patch_json_bearer(
+            &format!("{INTERNAL}/portal-users/{}/grants/{grant}", user.id),
+            &w.manager_token,
+            &json!({ "all_locations": false, "location_ids": [w.a1] }),
+        )
+        .await;
+    assert_eq!(narrowed.status, 200, "{}", narrowed.text);
+    // The same access token, still unexpired: the narrowed grant applies at once.
+    let after_grant = list(user.access_token.clone()).await;
+    assert_eq!(after_grant.status, 200, "{}", after_grant.text);
+    assert_eq!(after_grant.json["items"], json!([]));
+
+    let out = app
+        .post_cookie("/api/portal/v1/auth/logout", &user.refresh_cookie)
+        .await;
+    assert_eq!(out.status, 204, "{}", out.text);
+    assert_problem(&list(user.access_token.clone()).await, 401, "unauthorized");
+}

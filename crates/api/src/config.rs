@@ -11,12 +11,17 @@ use url::Url;
 /// The shortest JWT signing secret accepted in production (bytes).
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// Database connections when `ORDINAVO_DATABASE_POOL_SIZE` is unset.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
 /// Every setting of the portal. Secrets are `SecretString`, so `Debug` never prints them.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `sqlite://…` (default, embedded) or `postgres://…`. May carry a password: log it only
     /// through `ordinavo_persistence::db::redact_url`.
     pub database_url: SecretString,
+    /// Most open database connections (`ORDINAVO_DATABASE_POOL_SIZE`, 1–256, default 16).
+    pub database_pool_size: u32,
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     /// Base of every link in mails; `https://` in production.
@@ -94,6 +99,19 @@ impl Settings {
             ),
         };
         check_database_url(&database_url, production)?;
+        let database_pool_size = match get("ORDINAVO_DATABASE_POOL_SIZE") {
+            None => DEFAULT_POOL_SIZE,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "ORDINAVO_DATABASE_POOL_SIZE",
+                        "expected a number of connections from 1 to 256",
+                    )
+                })?,
+        };
 
         let bind = get("ORDINAVO_BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
@@ -190,6 +208,7 @@ impl Settings {
 
         Ok(Settings {
             database_url: database_url.into(),
+            database_pool_size,
             bind,
             data_dir,
             public_url,
@@ -353,6 +372,20 @@ mod tests {
         let s = settings(true, &GOOD).unwrap();
         assert!(s.production);
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_pool_size_defaults_to_sixteen_and_refuses_zero_or_nonsense_by_name() {
+        assert_eq!(
+            settings(true, &GOOD).unwrap().database_pool_size,
+            DEFAULT_POOL_SIZE
+        );
+        let four = settings(true, &with(&[("ORDINAVO_DATABASE_POOL_SIZE", "4")])).unwrap();
+        assert_eq!(four.database_pool_size, 4);
+        for bad in ["0", "257", "many", "-1"] {
+            let err = settings(true, &with(&[("ORDINAVO_DATABASE_POOL_SIZE", bad)])).unwrap_err();
+            assert_eq!(err.variable, "ORDINAVO_DATABASE_POOL_SIZE", "{bad}");
+        }
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
             )
         })?;
     }
-    let db = Db::connect(url, &ConnectOptions::default())
+    let options = ConnectOptions {
+        max_connections: settings.database_pool_size,
+        ..ConnectOptions::default()
+    };
+    let db = Db::connect(url, &options)
         .await
         .with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
     db.migrate()

@@ -15,9 +15,11 @@
 use std::time::{Duration, Instant};
 
 use ordinavo_domain::ids::PortalUserId;
-use ordinavo_persistence::appointments::{self, PortalFilter};
+use ordinavo_persistence::appointments::{self, ListCaller, PortalFilter};
 use ordinavo_persistence::page::Limit;
-use ordinavo_persistence::{ConnectOptions, Db, portal_users};
+use ordinavo_persistence::portal_scope::SessionKey;
+use ordinavo_persistence::sessions::{self, NewSession};
+use ordinavo_persistence::{ConnectOptions, Db, portal_users, time};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,14 +40,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )
     .await?;
-    let user: PortalUserId = portal_users::find_by_email(db.exec(), &email).await?.id;
+    let found = portal_users::find_by_email(db.exec(), &email).await?;
+    let user: PortalUserId = found.id;
+    // A session of its own, as a sign-in would make, revoked at the end.
+    let session = sessions::insert(
+        db.exec(),
+        &NewSession {
+            portal_user_id: user,
+            family_id: None,
+            refresh_hash: &format!("explain-hot-path-{}", uuid::Uuid::new_v4()),
+            expires_at: time::now() + chrono::Duration::hours(1),
+            user_agent: Some("explain_hot_path"),
+            created_ip: None,
+        },
+    )
+    .await?;
+    let caller = ListCaller::Session(SessionKey {
+        user,
+        session: session.id,
+        token_version: found.token_version,
+    });
     let limit = Limit::new(Some(50));
 
     if std::env::var_os("PRINT_SQL").is_some() {
-        println!("{}", appointments::portal_list_sql(db.backend()));
+        println!("{}", appointments::portal_list_sql(db.backend(), &caller));
     }
     println!("== plan of the hot path ({:?})", db.backend());
-    for line in appointments::explain_portal_list(db.exec(), user, limit, true).await? {
+    for line in appointments::explain_portal_list(db.exec(), caller, limit, true).await? {
         println!("{line}");
     }
 
@@ -59,13 +80,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             while Instant::now() < deadline {
                 let page = appointments::portal_list(
                     db.exec(),
-                    user,
+                    caller,
                     &PortalFilter::default(),
                     None,
                     limit,
                 )
-                .await?;
-                rows = page.items.len();
+                .await?
+                .ok_or_else(|| {
+                    ordinavo_persistence::StoreError::Other("the session was refused".into())
+                })?;
+                rows = page.page.items.len();
                 done += 1;
             }
             Ok::<_, ordinavo_persistence::StoreError>((done, rows))
@@ -78,6 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         total += done;
         rows = r;
     }
+    sessions::revoke_family(db.exec(), session.family_id).await?;
     #[allow(clippy::cast_precision_loss)]
     let per_second = total as f64 / seconds as f64;
     println!(

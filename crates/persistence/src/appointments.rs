@@ -42,12 +42,14 @@ use ordinavo_domain::appointment::{AppointmentStatus, AppointmentWindow};
 use ordinavo_domain::ids::{
     AppointmentId, CustomerId, LocationId, PortalUserId, RequestId, StaffUserId, TargetId,
 };
+use ordinavo_domain::locale::Locale;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::page::{Cursor, Limit, Page};
-use crate::{Backend, Exec, granted_locations_sql, parse_enum, run, time};
+use crate::portal_scope::SessionKey;
+use crate::{Backend, Exec, granted_locations_sql, live_caller_sql, parse_enum, run, time};
 
 /// Number of status slots of an appointment status filter: one per [`AppointmentStatus`].
 pub(crate) const STATUS_SLOTS: usize = 8;
@@ -329,8 +331,8 @@ pub async fn change_status(
 // ---------------------------------------------------------------------------------------------
 
 /// An appointment as a portal user sees it: times, status (mapped to the public language by
-/// the API), the work item's title and originating request, the location. Never the
-/// technician, routing score, internal notes or version.
+/// the API), the work item's title and originating request, the location's name and time zone.
+/// Never the technician, routing score, internal notes or version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalAppointment {
     pub id: AppointmentId,
@@ -338,10 +340,6 @@ pub struct PortalAppointment {
     pub location_name: String,
     /// IANA zone of the location: the customer reads times in it.
     pub location_timezone: String,
-    pub location_address: String,
-    pub location_postal_code: String,
-    pub location_city: String,
-    pub location_country: String,
     pub title: String,
     pub request_id: Option<RequestId>,
     pub starts_at: DateTime<Utc>,
@@ -356,10 +354,6 @@ struct PortalRow {
     location_id: Uuid,
     location_name: String,
     location_timezone: String,
-    location_address: String,
-    location_postal_code: String,
-    location_city: String,
-    location_country: String,
     title: String,
     request_id: Option<Uuid>,
     starts_at: DateTime<Utc>,
@@ -375,10 +369,6 @@ impl TryFrom<PortalRow> for PortalAppointment {
             location_id: LocationId::from_uuid(r.location_id),
             location_name: r.location_name,
             location_timezone: r.location_timezone,
-            location_address: r.location_address,
-            location_postal_code: r.location_postal_code,
-            location_city: r.location_city,
-            location_country: r.location_country,
             title: r.title,
             request_id: r.request_id.map(RequestId::from_uuid),
             starts_at: r.starts_at,
@@ -386,17 +376,6 @@ impl TryFrom<PortalRow> for PortalAppointment {
             status: parse_enum(&r.internal_status)?,
         })
     }
-}
-
-/// The portal columns of appointment `a` (id, target_id, location_id, starts_at, ends_at,
-/// internal_status), its work item `t` and its location `l`. Never add an internal column.
-macro_rules! portal_columns {
-    () => {
-        "SELECT a.id, a.location_id, l.name AS location_name, l.timezone AS location_timezone, \
-         l.address AS location_address, l.postal_code AS location_postal_code, \
-         l.city AS location_city, l.country AS location_country, t.title, t.request_id, \
-         a.starts_at, a.ends_at, a.internal_status "
-    };
 }
 
 /// The per-location range of the hot path on `ap`, one granted location `gr` at a time:
@@ -410,23 +389,77 @@ macro_rules! portal_range {
     };
 }
 
-/// The rows the page is cut from: `ap`'s index columns and the granted location's (`loc`,
-/// joined once per location, not once per row); the work item is joined after the limit.
-macro_rules! range_columns {
-    () => {
-        "ap.id, ap.target_id, ap.location_id, ap.starts_at, ap.ends_at, ap.internal_status, \
-         loc.name AS location_name, loc.timezone AS location_timezone, \
-         loc.address AS location_address, loc.postal_code AS location_postal_code, \
-         loc.city AS location_city, loc.country AS location_country"
+/// The page of the hot path, given how each granted location `gr` is joined to its range of
+/// appointments `ap` (the dialect fragment): the first `$9` rows by `(starts_at, id)`, cut
+/// from narrow rows (the index columns and the granted location's name and zone, which the
+/// grant rule already read), then joined to their work item. `$7` narrows to one location.
+macro_rules! page_sql {
+    ($per_location:expr) => {
+        concat!(
+            "SELECT a.id, a.location_id, a.location_name, a.location_timezone, t.title, \
+             t.request_id, a.starts_at, a.ends_at, a.internal_status \
+             FROM (SELECT ap.id, ap.target_id, ap.location_id, ap.starts_at, ap.ends_at, \
+             ap.internal_status, gr.location_name, gr.location_timezone FROM (",
+            granted_locations_sql!(),
+            ") gr ",
+            $per_location,
+            " WHERE ($7 IS NULL OR gr.location_id = $7) \
+             ORDER BY ap.starts_at, ap.id LIMIT $9) a JOIN targets t ON t.id = a.target_id"
+        )
     };
 }
 
-/// The page's columns: the cut rows `a` and their work item `t`.
-macro_rules! list_columns {
+/// PostgreSQL's per-location fragment: each granted location takes its first `$9` rows through
+/// `LATERAL` (an index-only scan that stops there); the page is a top-`$9` sort of those.
+macro_rules! per_location_postgres {
     () => {
-        "SELECT a.id, a.location_id, a.location_name, a.location_timezone, a.location_address, \
-         a.location_postal_code, a.location_city, a.location_country, t.title, t.request_id, \
-         a.starts_at, a.ends_at, a.internal_status "
+        concat!(
+            "CROSS JOIN LATERAL (SELECT ap.id, ap.target_id, ap.location_id, ap.starts_at, \
+             ap.ends_at, ap.internal_status FROM appointments ap WHERE ",
+            portal_range!(),
+            " ORDER BY ap.starts_at, ap.id LIMIT $9) ap"
+        )
+    };
+}
+
+/// SQLite's per-location fragment: a nested loop over the granted locations, one
+/// covering-index range each, into a bounded top-`$9` sorter.
+macro_rules! per_location_sqlite {
+    () => {
+        concat!("JOIN appointments ap ON ", portal_range!())
+    };
+}
+
+/// The whole statement: the caller check `$me` (one row with the caller's `locale`, or none)
+/// beside the page. One row per appointment, each carrying the locale; one row of NULLs
+/// when the caller may act but the page is empty; no row when the caller may not act.
+macro_rules! checked_page_sql {
+    ($me:expr, $per_location:expr) => {
+        concat!(
+            "SELECT me.locale AS caller_locale, p.id, p.location_id, p.location_name, \
+             p.location_timezone, p.title, p.request_id, p.starts_at, p.ends_at, \
+             p.internal_status FROM (",
+            $me,
+            ") me LEFT JOIN (",
+            page_sql!($per_location),
+            ") p ON TRUE ORDER BY p.starts_at, p.id"
+        )
+    };
+}
+
+/// The caller check of a signed-in request (`$10` session, `$11` token version): the session
+/// rule of [`live_caller_sql!`].
+macro_rules! session_caller {
+    () => {
+        live_caller_sql!("$1", "$2", "$10", "$11")
+    };
+}
+
+/// The caller check of a calendar feed, whose owner was just found by the feed's secret: the
+/// user is still active.
+macro_rules! owner_caller {
+    () => {
+        "SELECT u.locale FROM portal_users u WHERE u.id = $1 AND u.status = 'active'"
     };
 }
 
@@ -449,44 +482,43 @@ const _: () = {
     }
 };
 
-/// PostgreSQL: each granted location (`$7` narrows to one) takes its first `$9` rows through
-/// `LATERAL`; the merge keeps the first `$9` overall. See the module docs.
-pub const PORTAL_LIST_POSTGRES: &str = concat!(
-    list_columns!(),
-    "FROM (SELECT ",
-    range_columns!(),
-    " FROM (",
-    granted_locations_sql!(),
-    ") gr JOIN locations loc ON loc.id = gr.location_id \
-     CROSS JOIN LATERAL (SELECT ap.id, ap.target_id, ap.location_id, ap.starts_at, ap.ends_at, \
-     ap.internal_status FROM appointments ap WHERE ",
-    portal_range!(),
-    " ORDER BY ap.starts_at, ap.id LIMIT $9) ap \
-     WHERE ($7 IS NULL OR gr.location_id = $7) \
-     ORDER BY ap.starts_at, ap.id LIMIT $9) a \
-     JOIN targets t ON t.id = a.target_id ORDER BY a.starts_at, a.id"
-);
+/// PostgreSQL, signed-in caller (`$10` session, `$11` token version). See the module docs.
+pub const PORTAL_LIST_POSTGRES: &str =
+    checked_page_sql!(session_caller!(), per_location_postgres!());
+/// SQLite, signed-in caller. See the module docs.
+pub const PORTAL_LIST_SQLITE: &str = checked_page_sql!(session_caller!(), per_location_sqlite!());
+/// PostgreSQL, calendar-feed owner.
+const FEED_LIST_POSTGRES: &str = checked_page_sql!(owner_caller!(), per_location_postgres!());
+/// SQLite, calendar-feed owner.
+const FEED_LIST_SQLITE: &str = checked_page_sql!(owner_caller!(), per_location_sqlite!());
 
-/// SQLite: a nested loop over the granted locations (`$7` narrows to one), one covering-index
-/// range each, and a top-`$9` sort. See the module docs.
-pub const PORTAL_LIST_SQLITE: &str = concat!(
-    list_columns!(),
-    "FROM (SELECT ",
-    range_columns!(),
-    " FROM (",
-    granted_locations_sql!(),
-    ") gr JOIN locations loc ON loc.id = gr.location_id JOIN appointments ap ON ",
-    portal_range!(),
-    " WHERE ($7 IS NULL OR gr.location_id = $7) \
-     ORDER BY ap.starts_at, ap.id LIMIT $9) a \
-     JOIN targets t ON t.id = a.target_id ORDER BY a.starts_at, a.id"
-);
+/// Who the hot path serves. The statement re-checks the caller itself, so that one round
+/// trip both authorizes and answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListCaller {
+    /// A signed-in portal user: the session rule of [`live_caller_sql!`].
+    Session(SessionKey),
+    /// The owner of a calendar feed (found by the feed's secret): still active.
+    FeedOwner(PortalUserId),
+}
 
-/// The hot-path SQL text for `backend` (the named dialect fragment of this module).
-pub const fn portal_list_sql(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Postgres => PORTAL_LIST_POSTGRES,
-        Backend::Sqlite => PORTAL_LIST_SQLITE,
+impl ListCaller {
+    fn user(&self) -> PortalUserId {
+        match self {
+            Self::Session(key) => key.user,
+            Self::FeedOwner(user) => *user,
+        }
+    }
+}
+
+/// The hot-path SQL text for `backend` and `caller` (the named dialect fragment of this
+/// module).
+pub const fn portal_list_sql(backend: Backend, caller: &ListCaller) -> &'static str {
+    match (backend, caller) {
+        (Backend::Postgres, ListCaller::Session(_)) => PORTAL_LIST_POSTGRES,
+        (Backend::Sqlite, ListCaller::Session(_)) => PORTAL_LIST_SQLITE,
+        (Backend::Postgres, ListCaller::FeedOwner(_)) => FEED_LIST_POSTGRES,
+        (Backend::Sqlite, ListCaller::FeedOwner(_)) => FEED_LIST_SQLITE,
     }
 }
 
@@ -499,7 +531,7 @@ pub struct PortalFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// The bound values of one hot-path query, in placeholder order (`$1`…`$9`).
+/// The bound values of one hot-path query, in placeholder order (`$1`…`$11`).
 struct ListParams {
     user: Uuid,
     now: DateTime<Utc>,
@@ -509,11 +541,12 @@ struct ListParams {
     ends_after: DateTime<Utc>,
     location: Option<Uuid>,
     fetch: i64,
+    session: Option<SessionKey>,
 }
 
 impl ListParams {
     fn new(
-        user: PortalUserId,
+        caller: &ListCaller,
         filter: &PortalFilter,
         after: Option<&Cursor<DateTime<Utc>>>,
         limit: Limit,
@@ -526,7 +559,7 @@ impl ListParams {
         };
         let (at, id) = after.map_or((lower, Uuid::nil()), |c| (c.key.max(lower), c.id));
         Self {
-            user: user.into_uuid(),
+            user: caller.user().into_uuid(),
             now,
             after_at: time::stored(at),
             after_id: id,
@@ -534,15 +567,20 @@ impl ListParams {
             ends_after,
             location: filter.location_id.map(LocationId::into_uuid),
             fetch: limit.fetch(),
+            session: match caller {
+                ListCaller::Session(key) => Some(*key),
+                ListCaller::FeedOwner(_) => None,
+            },
         }
     }
 }
 
-/// Binds [`ListParams`] to a hot-path query, in placeholder order.
+/// Binds [`ListParams`] to a hot-path query, in placeholder order (`$10`, `$11` only for a
+/// signed-in caller, whose text has them).
 macro_rules! bind_list {
     ($query:expr, $p:expr) => {{
         let p = $p;
-        $query
+        let query = $query
             .bind(p.user)
             .bind(p.now)
             .bind(p.after_at)
@@ -551,72 +589,142 @@ macro_rules! bind_list {
             .bind(p.ends_after)
             .bind(p.location)
             .bind(HIDDEN_STATUS.as_str())
-            .bind(p.fetch)
+            .bind(p.fetch);
+        match p.session {
+            Some(key) => query.bind(key.session).bind(key.token_version),
+            None => query,
+        }
     }};
 }
 
+/// A row of the hot path: the caller's locale beside one appointment (all `None` when the
+/// page is empty).
+#[derive(sqlx::FromRow)]
+struct CheckedRow {
+    caller_locale: String,
+    id: Option<Uuid>,
+    location_id: Option<Uuid>,
+    location_name: Option<String>,
+    location_timezone: Option<String>,
+    title: Option<String>,
+    request_id: Option<Uuid>,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+    internal_status: Option<String>,
+}
+
+impl CheckedRow {
+    /// The appointment of this row; `None` for the empty page's row.
+    fn appointment(self) -> Result<Option<PortalAppointment>, StoreError> {
+        let (
+            Some(id),
+            Some(location_id),
+            Some(location_name),
+            Some(location_timezone),
+            Some(title),
+            Some(starts_at),
+            Some(ends_at),
+            Some(internal_status),
+        ) = (
+            self.id,
+            self.location_id,
+            self.location_name,
+            self.location_timezone,
+            self.title,
+            self.starts_at,
+            self.ends_at,
+            self.internal_status,
+        )
+        else {
+            return Ok(None);
+        };
+        PortalAppointment::try_from(PortalRow {
+            id,
+            location_id,
+            location_name,
+            location_timezone,
+            title,
+            request_id: self.request_id,
+            starts_at,
+            ends_at,
+            internal_status,
+        })
+        .map(Some)
+    }
+}
+
+/// A page of the hot path with the caller's locale, as re-read by the same statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallerPage {
+    pub locale: Locale,
+    pub page: Page<PortalAppointment>,
+}
+
 /// The appointments on every location the caller is CURRENTLY granted, ordered by start
-/// (keyset on `starts_at, id`), never a tentative one. The hot path: see the module docs.
-#[tracing::instrument(skip_all, fields(portal_user_id = %user))]
+/// (keyset on `starts_at, id`), never a tentative one — and, in the same statement, the check
+/// that the caller may still act (`None` when not: revoked or expired session, token version
+/// moved on, user no longer active). The hot path: see the module docs.
+#[tracing::instrument(skip_all, fields(portal_user_id = %caller.user()))]
 pub async fn portal_list(
     ex: Exec<'_>,
-    user: PortalUserId,
+    caller: ListCaller,
     filter: &PortalFilter,
     after: Option<&Cursor<DateTime<Utc>>>,
     limit: Limit,
-) -> Result<Page<PortalAppointment>, StoreError> {
-    let params = ListParams::new(user, filter, after, limit);
-    let sql = portal_list_sql(ex.backend());
+) -> Result<Option<CallerPage>, StoreError> {
+    let params = ListParams::new(&caller, filter, after, limit);
+    let sql = portal_list_sql(ex.backend(), &caller);
     let rows = run!(ex, |c| {
-        bind_list!(sqlx::query_as::<_, PortalRow>(sql), &params)
+        bind_list!(sqlx::query_as::<_, CheckedRow>(sql), &params)
             .fetch_all(c)
             .await
     })?;
-    let items = rows
-        .into_iter()
-        .map(PortalAppointment::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_rows(items, limit, |a: &PortalAppointment| {
-        Cursor::new(a.starts_at, a.id.into_uuid())
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let locale = parse_enum(&first.caller_locale)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.extend(row.appointment()?);
+    }
+    Ok(Some(CallerPage {
+        locale,
+        page: Page::from_rows(items, limit, |a: &PortalAppointment| {
+            Cursor::new(a.starts_at, a.id.into_uuid())
+        }),
     }))
 }
 
-/// The plan the database chooses for the first page of [`portal_list`] for `user` (an
+/// The plan the database chooses for the first page of [`portal_list`] for `caller` (an
 /// operations and benchmark aid, never called by a request): PostgreSQL's `EXPLAIN` (with
 /// `ANALYZE, BUFFERS` when `analyze`, which runs the query), SQLite's `EXPLAIN QUERY PLAN`.
 /// One line per plan node.
 pub async fn explain_portal_list(
     ex: Exec<'_>,
-    user: PortalUserId,
+    caller: ListCaller,
     limit: Limit,
     analyze: bool,
 ) -> Result<Vec<String>, StoreError> {
-    let params = ListParams::new(user, &PortalFilter::default(), None, limit);
+    let params = ListParams::new(&caller, &PortalFilter::default(), None, limit);
+    let text = portal_list_sql(ex.backend(), &caller);
+    let head = match (ex.backend(), analyze) {
+        (Backend::Postgres, true) => "EXPLAIN (ANALYZE, BUFFERS) ",
+        (Backend::Postgres, false) => "EXPLAIN ",
+        (Backend::Sqlite, _) => "EXPLAIN QUERY PLAN ",
+    };
+    let sql = format!("{head}{text}");
     Ok(match ex {
         Exec::PgPool(c) => {
-            let head = if analyze {
-                "EXPLAIN (ANALYZE, BUFFERS) "
-            } else {
-                "EXPLAIN "
-            };
-            let sql = format!("{head}{PORTAL_LIST_POSTGRES}");
             bind_list!(sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)), &params)
                 .fetch_all(c)
                 .await?
         }
         Exec::Pg(c) => {
-            let head = if analyze {
-                "EXPLAIN (ANALYZE, BUFFERS) "
-            } else {
-                "EXPLAIN "
-            };
-            let sql = format!("{head}{PORTAL_LIST_POSTGRES}");
             bind_list!(sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)), &params)
                 .fetch_all(c)
                 .await?
         }
         Exec::SqlitePool(_) | Exec::Sqlite(_) => {
-            let sql = format!("EXPLAIN QUERY PLAN {PORTAL_LIST_SQLITE}");
             let rows = run!(ex, |c| {
                 bind_list!(
                     sqlx::query_as::<_, (i64, i64, i64, String)>(AssertSqlSafe(sql.clone())),
@@ -643,11 +751,12 @@ pub async fn portal_get(
     let [s1, s2, s3, s4, s5, s6, s7, s8] = visible_slots();
     let row = run!(ex, |c| {
         sqlx::query_as::<_, PortalRow>(concat!(
-            portal_columns!(),
-            "FROM appointments a JOIN (",
+            "SELECT a.id, a.location_id, gr.location_name, gr.location_timezone, t.title, \
+             t.request_id, a.starts_at, a.ends_at, a.internal_status \
+             FROM appointments a JOIN (",
             granted_locations_sql!(),
             ") gr ON gr.location_id = a.location_id \
-             JOIN targets t ON t.id = a.target_id JOIN locations l ON l.id = a.location_id \
+             JOIN targets t ON t.id = a.target_id \
              WHERE a.id = $3 AND a.internal_status IN ($4, $5, $6, $7, $8, $9, $10, $11)"
         ))
         .bind(user.into_uuid())

@@ -15,14 +15,16 @@ use crate::page::{Cursor, Limit, Page};
 use crate::{Exec, parse_enum, run, time};
 
 /// The rows of `locations` a portal user may see now, with the capabilities of the grant that
-/// covers each: columns `location_id`, `customer_id`, `can_submit_requests`,
-/// `can_view_reports`, `can_download_attachments`. Parameters: `$1` the portal user id,
-/// `$2` now. Use it as a subquery (`… WHERE x.location_id IN (SELECT location_id FROM (…))`)
-/// or a join; it is the one place the grant rules are written in SQL.
+/// covers each: columns `location_id`, `location_name`, `location_timezone`, `customer_id`,
+/// `can_submit_requests`, `can_view_reports`, `can_download_attachments`. Parameters: `$1`
+/// the portal user id, `$2` now. Use it as a subquery
+/// (`… WHERE x.location_id IN (SELECT location_id FROM (…))`) or a join; it is the one place
+/// the grant rules are written in SQL.
 #[macro_export]
 macro_rules! granted_locations_sql {
     () => {
-        "SELECT l.id AS location_id, g.customer_id AS customer_id, \
+        "SELECT l.id AS location_id, l.name AS location_name, l.timezone AS location_timezone, \
+         g.customer_id AS customer_id, \
          g.can_submit_requests AS can_submit_requests, g.can_view_reports AS can_view_reports, \
          (g.can_download_attachments AND c.attachments_enabled) AS can_download_attachments \
          FROM portal_grants g \
@@ -32,6 +34,37 @@ macro_rules! granted_locations_sql {
          AND (g.all_locations = TRUE OR EXISTS (SELECT 1 FROM portal_grant_locations gl \
               WHERE gl.grant_id = g.id AND gl.location_id = l.id))"
     };
+}
+
+/// The caller's own row while the caller may act: the user active, the session `$session`
+/// theirs, not revoked and not expired at `$now`, the token version still `$version`. Columns
+/// `id`, `email`, `display_name`, `locale`, `family_id`; no row otherwise. The placeholders are
+/// passed in so that a query can put this check beside its own parameters; it is the one place
+/// the session rules are written in SQL.
+#[macro_export]
+macro_rules! live_caller_sql {
+    ($user:literal, $now:literal, $session:literal, $version:literal) => {
+        concat!(
+            "SELECT u.id, u.email, u.display_name, u.locale, s.family_id FROM portal_users u \
+             JOIN portal_sessions s ON s.id = ",
+            $session,
+            " AND s.portal_user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > ",
+            $now,
+            " WHERE u.id = ",
+            $user,
+            " AND u.status = 'active' AND u.token_version = ",
+            $version
+        )
+    };
+}
+
+/// What an access token claims about its caller; [`load`] (or a query embedding
+/// [`live_caller_sql!`]) checks it against the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionKey {
+    pub user: PortalUserId,
+    pub session: Uuid,
+    pub token_version: i64,
 }
 
 /// One current grant of the caller.
@@ -86,22 +119,20 @@ pub async fn load(
 ) -> Result<Option<PortalScope>, StoreError> {
     let now = time::now();
     let rows = run!(ex, |c| {
-        sqlx::query_as::<_, Row>(
-            "SELECT u.email, u.display_name, u.locale, s.family_id, \
-             g.id AS grant_id, g.customer_id, g.all_locations, g.can_submit_requests, \
-             g.can_view_reports, \
-             (g.can_download_attachments AND c.attachments_enabled) AS can_download_attachments, \
-             gl.location_id \
-             FROM portal_users u \
-             JOIN portal_sessions s ON s.id = $2 AND s.portal_user_id = u.id \
-               AND s.revoked_at IS NULL AND s.expires_at > $4 \
-             LEFT JOIN (portal_grants g JOIN customers c \
-               ON c.id = g.customer_id AND c.portal_enabled = TRUE) \
-               ON g.portal_user_id = u.id AND (g.expires_at IS NULL OR g.expires_at > $4) \
-             LEFT JOIN portal_grant_locations gl ON gl.grant_id = g.id AND g.all_locations = FALSE \
-             WHERE u.id = $1 AND u.status = 'active' AND u.token_version = $3 \
-             ORDER BY g.id, gl.location_id",
-        )
+        sqlx::query_as::<_, Row>(concat!(
+            "SELECT me.email, me.display_name, me.locale, me.family_id, \
+                 g.id AS grant_id, g.customer_id, g.all_locations, g.can_submit_requests, \
+                 g.can_view_reports, \
+                 (g.can_download_attachments AND c.attachments_enabled) \
+                 AS can_download_attachments, gl.location_id FROM (",
+            live_caller_sql!("$1", "$4", "$2", "$3"),
+            ") me LEFT JOIN (portal_grants g JOIN customers c \
+                 ON c.id = g.customer_id AND c.portal_enabled = TRUE) \
+                 ON g.portal_user_id = me.id AND (g.expires_at IS NULL OR g.expires_at > $4) \
+                 LEFT JOIN portal_grant_locations gl \
+                 ON gl.grant_id = g.id AND g.all_locations = FALSE \
+                 ORDER BY g.id, gl.location_id"
+        ))
         .bind(user.into_uuid())
         .bind(session_id)
         .bind(token_version)

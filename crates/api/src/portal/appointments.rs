@@ -11,13 +11,15 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use ordinavo_domain::ids::{AppointmentId, LocationId};
 use ordinavo_domain::locale::Locale;
-use ordinavo_persistence::appointments::{self, PortalAppointment, PortalFilter};
+use ordinavo_persistence::appointments::{
+    self, CallerPage, ListCaller, PortalAppointment, PortalFilter,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::appointments::{LocalWindow, Shown, parse_instant, public_status_schema};
-use crate::auth::portal::PortalCaller;
+use crate::auth::portal::{PortalCaller, PortalToken};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::pagination::{PageDto, page_request};
 use crate::state::AppState;
@@ -156,7 +158,7 @@ pub fn window_filter(from: Option<&str>, to: Option<&str>) -> Result<Bounds, Api
 #[tracing::instrument(skip_all)]
 pub async fn list_appointments(
     state: web::Data<AppState>,
-    caller: PortalCaller,
+    token: PortalToken,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
@@ -167,15 +169,16 @@ pub async fn list_appointments(
         from,
         to,
     };
-    let page = appointments::portal_list(
+    // One statement re-checks session, user and CURRENT grants and reads the page.
+    let CallerPage { locale, page } = appointments::portal_list(
         state.db.exec(),
-        caller.user_id(),
+        ListCaller::Session(token.0),
         &filter,
         after.as_ref(),
         limit,
     )
-    .await?;
-    let locale = caller.scope.locale;
+    .await?
+    .ok_or(ApiError::Unauthorized)?;
     Ok(HttpResponse::Ok().json(PageDto {
         items: page
             .items

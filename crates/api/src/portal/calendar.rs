@@ -8,17 +8,22 @@
 //! cleared, and the events are re-scoped by the grants on every fetch. An unknown, replaced or
 //! revoked token answers 404 like any unknown URL. The request logger redacts the token.
 
+use std::collections::HashMap;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use ordinavo_domain::ids::PortalUserId;
 use ordinavo_domain::locale::Locale;
 use ordinavo_domain::public_status::PublicStatus;
-use ordinavo_persistence::appointments::{self, PortalAppointment, PortalFilter};
+use ordinavo_persistence::appointments::{self, ListCaller, PortalAppointment, PortalFilter};
 use ordinavo_persistence::audit::{self, AuditEntry};
 use ordinavo_persistence::calendar_feeds;
 use ordinavo_persistence::page::{Cursor, Limit};
+use ordinavo_persistence::portal_scope::{self, PortalLocation};
 use ordinavo_persistence::time;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
 
 use crate::auth::client_ip;
 use crate::auth::portal::PortalCaller;
@@ -71,32 +76,51 @@ const fn status_word(locale: Locale) -> &'static str {
     }
 }
 
-/// The event of one visible appointment; `None` for a status customers do not see.
-fn event(a: &PortalAppointment, locale: Locale) -> Option<Event> {
+/// The event of one visible appointment at `place` (its location, if still granted); `None`
+/// for a status customers do not see.
+fn event(a: &PortalAppointment, place: Option<&PortalLocation>, locale: Locale) -> Option<Event> {
     let public = a.status.public_status().public_status()?;
     let status = match public {
         PublicStatus::Cancelled => EventStatus::Cancelled,
         _ => EventStatus::Confirmed,
     };
-    let mut place = vec![a.location_name.as_str()];
-    place.extend(
-        a.location_address
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty()),
-    );
-    let city = format!("{} {}", a.location_postal_code, a.location_city);
-    place.push(city.trim());
-    place.push(&a.location_country);
+    let mut parts = vec![a.location_name.as_str()];
+    let city;
+    if let Some(l) = place {
+        parts.extend(l.address.lines().map(str::trim).filter(|l| !l.is_empty()));
+        city = format!("{} {}", l.postal_code, l.city);
+        parts.push(city.trim());
+        parts.push(&l.country);
+    }
     Some(Event {
         uid: format!("{}@ordinavo", a.id),
         starts_at: a.starts_at,
         ends_at: a.ends_at,
         summary: format!("{} – {}", a.title, a.location_name),
-        location: place.join(", "),
+        location: parts.join(", "),
         description: format!("{}: {}", status_word(locale), public.label(locale)),
         status,
     })
+}
+
+/// The addresses of every location `user` is currently granted.
+async fn granted_places(
+    state: &AppState,
+    user: PortalUserId,
+) -> Result<HashMap<Uuid, PortalLocation>, ApiError> {
+    let mut places = HashMap::new();
+    let mut after: Option<Cursor<String>> = None;
+    loop {
+        let page =
+            portal_scope::locations(state.db.exec(), user, after.as_ref(), Limit::new(Some(100)))
+                .await?;
+        places.extend(page.items.into_iter().map(|l| (l.id, l)));
+        after = match page.next_cursor {
+            Some(next) => Some(Cursor::decode(&next).map_err(|e| ApiError::Internal(e.into()))?),
+            None => break,
+        };
+    }
+    Ok(places)
 }
 
 /// The feed of a calendar app's subscription.
@@ -126,18 +150,25 @@ pub async fn calendar_feed(
     let owner = calendar_feeds::owner(state.db.exec(), &tokens::hash(&token))
         .await?
         .ok_or(ApiError::NotFound)?;
+    let places = granted_places(&state, owner.user_id).await?;
     let mut events = Vec::new();
     let mut after: Option<Cursor<chrono::DateTime<chrono::Utc>>> = None;
     loop {
         let page = appointments::portal_list(
             state.db.exec(),
-            owner.user_id,
+            ListCaller::FeedOwner(owner.user_id),
             &PortalFilter::default(),
             after.as_ref(),
             Limit::new(Some(100)),
         )
-        .await?;
-        events.extend(page.items.iter().filter_map(|a| event(a, owner.locale)));
+        .await?
+        .ok_or(ApiError::NotFound)?
+        .page;
+        events.extend(
+            page.items
+                .iter()
+                .filter_map(|a| event(a, places.get(&a.location_id.into_uuid()), owner.locale)),
+        );
         after = match page.next_cursor {
             Some(next) if events.len() < MAX_FEED_EVENTS => {
                 Some(Cursor::decode(&next).map_err(|e| ApiError::Internal(e.into()))?)

@@ -5,13 +5,19 @@
 
 use chrono::Duration;
 use ordinavo_domain::appointment::AppointmentStatus;
-use ordinavo_domain::ids::{AppointmentId, LocationId, TargetId};
+use ordinavo_domain::ids::{AppointmentId, LocationId, PortalUserId, TargetId};
 use ordinavo_domain::work_item::WorkItemStatus;
-use ordinavo_persistence::appointments::{self, PortalFilter};
+use ordinavo_persistence::appointments::{self, ListCaller, PortalFilter};
 use ordinavo_persistence::bulk::{self, BulkAppointment, BulkTarget};
 use ordinavo_persistence::page::{Cursor, Limit};
 use ordinavo_persistence::targets::Priority;
+
+use ordinavo_domain::PortalUserStatus;
+use ordinavo_domain::locale::Locale;
+use ordinavo_persistence::portal_scope::SessionKey;
+use ordinavo_persistence::sessions::{self, NewSession};
 use ordinavo_persistence::{Backend, grants, locations, portal_users, time};
+use uuid::Uuid;
 
 use crate::support::{a_customer, fresh, location_fields, new_grant, new_portal_user};
 
@@ -83,10 +89,15 @@ async fn arranged(
 async fn the_hot_path_reads_one_covering_index_range_per_granted_location() {
     let (db, user, _) = arranged(300).await;
 
-    let plan = appointments::explain_portal_list(db.exec(), user, Limit::new(Some(50)), false)
-        .await
-        .unwrap()
-        .join("\n");
+    let plan = appointments::explain_portal_list(
+        db.exec(),
+        ListCaller::FeedOwner(user),
+        Limit::new(Some(50)),
+        false,
+    )
+    .await
+    .unwrap()
+    .join("\n");
 
     assert!(
         plan.contains("ix_appointments_location_id_starts_at_id_covering"),
@@ -121,13 +132,15 @@ async fn the_hot_path_merges_the_granted_locations_in_start_order_without_tentat
     loop {
         let page = appointments::portal_list(
             db.exec(),
-            user,
+            ListCaller::FeedOwner(user),
             &PortalFilter::default(),
             after.as_ref(),
             Limit::new(Some(7)),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .unwrap()
+        .page;
         served.extend(page.items);
         match page.next_cursor {
             Some(next) => after = Some(Cursor::decode(&next).unwrap()),
@@ -151,7 +164,7 @@ async fn the_hot_path_merges_the_granted_locations_in_start_order_without_tentat
     );
     let one = appointments::portal_list(
         db.exec(),
-        user,
+        ListCaller::FeedOwner(user),
         &PortalFilter {
             location_id: Some(sites[1]),
             ..PortalFilter::default()
@@ -160,11 +173,13 @@ async fn the_hot_path_merges_the_granted_locations_in_start_order_without_tentat
         Limit::new(Some(100)),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .unwrap()
+    .page;
     assert_eq!(one.items.len(), 12 - 2 - 1);
     let outside = appointments::portal_list(
         db.exec(),
-        user,
+        ListCaller::FeedOwner(user),
         &PortalFilter {
             location_id: Some(sites[9]),
             ..PortalFilter::default()
@@ -173,6 +188,132 @@ async fn the_hot_path_merges_the_granted_locations_in_start_order_without_tentat
         Limit::new(Some(100)),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .unwrap()
+    .page;
     assert!(outside.items.is_empty());
+}
+
+/// A session of `user` as a sign-in makes it, and the key an access token would carry.
+async fn signed_in(db: &crate::support::TestDb, user: PortalUserId) -> (SessionKey, Uuid) {
+    let session = sessions::insert(
+        db.exec(),
+        &NewSession {
+            portal_user_id: user,
+            family_id: None,
+            refresh_hash: &format!("hash-{}", Uuid::new_v4()),
+            expires_at: time::now() + Duration::hours(1),
+            user_agent: None,
+            created_ip: None,
+        },
+    )
+    .await
+    .unwrap();
+    let version = portal_users::get(db.exec(), user)
+        .await
+        .unwrap()
+        .token_version;
+    (
+        SessionKey {
+            user,
+            session: session.id,
+            token_version: version,
+        },
+        session.family_id,
+    )
+}
+
+async fn page_for(
+    db: &crate::support::TestDb,
+    key: SessionKey,
+    filter: &PortalFilter,
+) -> Option<appointments::CallerPage> {
+    appointments::portal_list(
+        db.exec(),
+        ListCaller::Session(key),
+        filter,
+        None,
+        Limit::new(Some(50)),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_hot_path_checks_session_user_and_token_version_in_the_same_statement() {
+    let (db, user, sites) = arranged(4).await;
+    let (key, family) = signed_in(&db, user).await;
+
+    let served = page_for(&db, key, &PortalFilter::default()).await.unwrap();
+    assert_eq!(served.locale, Locale::Fr);
+    assert_eq!(served.page.items.len(), 3 * (4 - 1));
+
+    // A caller who may act but has nothing there gets an empty page, not a refusal.
+    let elsewhere = PortalFilter {
+        location_id: Some(sites[9]),
+        ..PortalFilter::default()
+    };
+    let empty = page_for(&db, key, &elsewhere).await.unwrap();
+    assert!(empty.page.items.is_empty() && empty.page.next_cursor.is_none());
+
+    let stale = SessionKey {
+        token_version: key.token_version + 1,
+        ..key
+    };
+    assert!(
+        page_for(&db, stale, &PortalFilter::default())
+            .await
+            .is_none()
+    );
+    let unknown = SessionKey {
+        session: Uuid::new_v4(),
+        ..key
+    };
+    assert!(
+        page_for(&db, unknown, &PortalFilter::default())
+            .await
+            .is_none()
+    );
+
+    sessions::revoke_family(db.exec(), family).await.unwrap();
+    assert!(page_for(&db, key, &PortalFilter::default()).await.is_none());
+
+    let (again, _) = signed_in(&db, user).await;
+    assert!(
+        page_for(&db, again, &PortalFilter::default())
+            .await
+            .is_some()
+    );
+    portal_users::set_status(db.exec(), user, PortalUserStatus::Disabled)
+        .await
+        .unwrap();
+    // Disabling also moved the token version on; the old version with the new status is
+    // refused too.
+    assert!(
+        page_for(&db, again, &PortalFilter::default())
+            .await
+            .is_none()
+    );
+    let current = SessionKey {
+        token_version: again.token_version + 1,
+        ..again
+    };
+    assert!(
+        page_for(&db, current, &PortalFilter::default())
+            .await
+            .is_none()
+    );
+    assert!(
+        appointments::portal_list(
+            db.exec(),
+            ListCaller::FeedOwner(user),
+            &PortalFilter::default(),
+            None,
+            Limit::new(Some(50)),
+        )
+        .await
+        .unwrap()
+        .is_none(),
+        "a disabled user's calendar feed serves nothing"
+    );
 }
