@@ -215,3 +215,26 @@ async fn optional_turns_only_not_found_into_none() {
     assert_eq!(missing.unwrap(), None);
     assert_eq!(found.unwrap(), Some(known));
 }
+
+#[tokio::test]
+async fn the_bundled_sqlite_keeps_plans_stable_across_bindings_and_no_memory_statistics() {
+    let db = fresh().await;
+    if db.backend() != ordinavo_persistence::Backend::Sqlite {
+        return;
+    }
+
+    let options = run!(db.exec(), |c| sqlx::query_scalar::<_, String>(
+        "PRAGMA compile_options"
+    )
+    .fetch_all(c)
+    .await)
+    .expect("compile options");
+
+    // Set by .cargo/config.toml (LIBSQLITE3_FLAGS); see bench/RESULTS.md for what each is
+    // worth on the hot path.
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+}
