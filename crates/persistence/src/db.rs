@@ -107,7 +107,10 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Rows travel from the connection's thread through a bounded channel: room
+                // for a whole page (at most 101 rows) lets the thread finish without waiting.
+                .row_buffer_size(128);
             let in_memory = is_sqlite_memory_url(url);
             let mut pool = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
             pool = if in_memory {
