@@ -2,7 +2,7 @@
 //! window reads at its location (the customer's wall clock), the status schemas, and the 409 a
 //! refused status change becomes.
 
-use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ordinavo_domain::appointment::AppointmentStatus;
 use ordinavo_domain::follow_up::FollowUpStatus;
@@ -13,6 +13,7 @@ use ordinavo_domain::work_item::WorkItemStatus;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::clock_text;
 use crate::error::ApiError;
 use crate::fields;
 
@@ -48,28 +49,16 @@ impl LocalWindow {
         let tz: Tz = timezone.parse().unwrap_or(Tz::UTC);
         let start = starts_at.with_timezone(&tz);
         let end = ends_at.with_timezone(&tz);
-        // Plain integer formatting: a list renders hundreds of these, and a strftime pattern
-        // is parsed anew on every call.
         Self {
             timezone: tz.name().to_owned(),
-            date: ymd(&start),
-            start_time: hm(&start),
-            end_time: hm(&end),
-            end_date: ymd(&end),
-            starts_at: start.to_rfc3339_opts(SecondsFormat::Secs, false),
-            ends_at: end.to_rfc3339_opts(SecondsFormat::Secs, false),
+            date: clock_text::date(&start),
+            start_time: clock_text::hour_minute(&start),
+            end_time: clock_text::hour_minute(&end),
+            end_date: clock_text::date(&end),
+            starts_at: clock_text::rfc3339_seconds(&start),
+            ends_at: clock_text::rfc3339_seconds(&end),
         }
     }
-}
-
-/// `YYYY-MM-DD` (the year zero-padded to four digits, as `%Y` does for years 0–9999).
-fn ymd(t: &DateTime<Tz>) -> String {
-    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
-}
-
-/// `HH:MM`, 24 h.
-fn hm(t: &DateTime<Tz>) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// OpenAPI: a customer-facing status code.

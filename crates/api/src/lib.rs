@@ -25,6 +25,7 @@
 pub mod appointments;
 pub mod auth;
 pub mod cli;
+pub mod clock_text;
 pub mod commands;
 pub mod config;
 pub mod demo;

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::appointments::{LocalWindow, Shown, parse_instant, public_status_schema};
 use crate::auth::portal::{PortalCaller, PortalToken};
+use crate::clock_text;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::pagination::{PageDto, page_request};
 use crate::state::AppState;
@@ -47,8 +48,10 @@ pub struct PortalAppointmentDto {
     /// The service request this visit answers, when it came from one.
     pub request_id: Option<Uuid>,
     /// Start, UTC instant.
+    #[serde(serialize_with = "clock_text::serialize_instant")]
     pub starts_at: DateTime<Utc>,
     /// End, UTC instant.
+    #[serde(serialize_with = "clock_text::serialize_instant")]
     pub ends_at: DateTime<Utc>,
     /// The same window on the location's wall clock.
     pub local: LocalWindow,
