@@ -81,6 +81,24 @@ impl Default for ConnectOptions {
     }
 }
 
+/// How long a pooled connection may sit idle before it is checked on its way out again.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
+/// The pool's check of a connection it hands out: a ping (one round trip to the server) only
+/// when the connection has been idle for [`PING_AFTER_IDLE`] — the ones a database restart,
+/// a failover or a firewall's idle timeout may have cut. sqlx's default pings on EVERY
+/// acquire, which doubled the round trips of each request (bench/RESULTS.md); a connection
+/// that breaks while busy fails its query and is discarded by the pool either way.
+async fn ping_if_idle<C: sqlx::Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for >= PING_AFTER_IDLE {
+        conn.ping().await?;
+    }
+    Ok(true)
+}
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
@@ -93,6 +111,8 @@ impl Db {
             tracing::Span::current().record("backend", "postgres");
             let opts = PgConnectOptions::from_str(url).map_err(StoreError::other)?;
             let pool = PgPoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(opts)
@@ -112,7 +132,10 @@ impl Db {
                 // for a whole page (at most 101 rows) lets the thread finish without waiting.
                 .row_buffer_size(128);
             let in_memory = is_sqlite_memory_url(url);
-            let mut pool = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
+            let mut pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+                .acquire_timeout(options.acquire_timeout);
             pool = if in_memory {
                 // An in-memory database lives as long as its one connection: keep exactly one.
                 pool.max_connections(1)
