@@ -10,11 +10,14 @@
 #      `ordinavo demo seed --scale N`: 100 customers, 1,000 locations, N appointments, one
 #      portal user granted 10 locations (its password is kept in the bench directory);
 #   2. prints the plan of the hot-path SQL and how many queries/s the SQL alone does
-#      (crates/persistence/examples/explain_hot_path.rs, 8 connections, 5 s);
+#      (crates/persistence/examples/explain_hot_path.rs, 8 connections, 5 s, with a session of
+#      its own so the statement's caller check runs as in the server);
 #   3. starts `ordinavo serve` (release build), signs the user in, warms up for 3 s, then loads
 #      the route with wrk for --duration over --connections connections — every request
-#      verifies the JWT and re-reads session, user and CURRENT grants from the database;
-#   4. prints requests/s, p50 and p99 latency and the server's RSS (current and peak).
+#      verifies the JWT and re-checks session, user and CURRENT grants in the same statement
+#      that reads the page;
+#   4. prints requests/s, p50 and p99 latency, the server's RSS (current and peak) and the CPU
+#      time per request of the server, of PostgreSQL and of the rest of the machine.
 #
 # Needs: wrk (`apt-get install -y wrk`), curl, python3, a PostgreSQL server at $PG_ADMIN_URL
 # (default postgres://postgres@127.0.0.1:5432/postgres) for the postgres backend. Never run by
@@ -67,6 +70,26 @@ stop_server() {
   SERVER_PID=
 }
 trap stop_server EXIT
+
+# CPU time (clock ticks) used so far by the given processes.
+cpu_ticks() {
+  local sum=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$sum"
+}
+# CPU time (clock ticks) used so far by the whole machine.
+all_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+# "server X ms, postgres Y ms, rest Z ms" of CPU per request, from wrk's request count and the
+# tick deltas of the server, the PostgreSQL processes and the whole machine.
+cpu_per_request() { # wrk.txt server_ticks db_ticks all_ticks
+  local hz
+  hz=$(getconf CLK_TCK)
+  awk -v s="$2" -v d="$3" -v a="$4" -v hz="$hz" '/requests in/ {n = $1}
+    END {printf "server %.3f ms, postgres %.3f ms, rest (load generator, kernel) %.3f ms",
+      s * 1000 / hz / n, d * 1000 / hz / n, (a - s - d) * 1000 / hz / n}' "$1"
+}
 
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
@@ -126,8 +149,17 @@ run_backend() {
   echo "   one page: $items appointments"
 
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $token" "$target" >/dev/null
+  local server_before db_before all_before
+  server_before=$(cpu_ticks "$SERVER_PID")
+  db_before=$(cpu_ticks $(pgrep -x postgres || true))
+  all_before=$(all_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
     -H "Authorization: Bearer $token" "$target" > "$dir/wrk.txt"
+  local cpu_split
+  cpu_split=$(cpu_per_request "$dir/wrk.txt" \
+    $(( $(cpu_ticks "$SERVER_PID") - server_before )) \
+    $(( $(cpu_ticks $(pgrep -x postgres || true)) - db_before )) \
+    $(( $(all_ticks) - all_before )))
   local rps p50 p99 non2xx rss hwm
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$dir/wrk.txt")
   p50=$(awk '/^ +50%/ {print $2}' "$dir/wrk.txt")
@@ -142,6 +174,7 @@ run_backend() {
     "$backend" "$ROWS" "$rps" "$p50" "$p99" "$rss" "$hwm" \
     "${non2xx:+ NON-2XX=$non2xx}")
   echo "== $line"
+  echo "   CPU per request: $cpu_split"
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $line" >> "$WORK/summary.txt"
 }
 
