@@ -774,6 +774,22 @@ async fn the_benchmark_seed_grants_its_user_ten_of_a_thousand_locations() {
     let granted: Vec<_> = locations.iter().map(|l| l["id"].clone()).collect();
     assert!(upcoming.iter().all(|a| granted.contains(&a["location_id"])));
     assert!(upcoming.iter().all(|a| a["status"] != "tentative"));
+    // The other users make the caller check and the grant rule run on realistic tables.
+    let users = run!(app.db.exec(), |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM portal_users u JOIN portal_grants g ON g.portal_user_id = u.id \
+         WHERE g.all_locations = TRUE"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(users, 1_000);
+    let live_sessions = run!(app.db.exec(), |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM portal_sessions WHERE revoked_at IS NULL AND user_agent = 'bench'"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(live_sessions, 2_000);
 }
 
 #[tokio::test]

@@ -6,6 +6,9 @@
 //! statuses (past: mostly completed; future: mostly scheduled or dispatched, some tentative and
 //! cancelled). One portal user is granted 10 locations — 5 listed locations at each of two
 //! customers — and their email and password are printed once for the benchmark to sign in.
+//! Beside it, 1,000 other portal users (10 per customer, each granted its whole customer, with
+//! three sessions each, one revoked) give the caller check and the grant rule tables, and
+//! planner statistics, of a realistic size.
 //!
 //! Rows are loaded with multi-row INSERTs ([`ordinavo_persistence::bulk`]) in transactions of
 //! [`ROWS_PER_TRANSACTION`] rows, then the planner's statistics are refreshed.
@@ -24,11 +27,13 @@ use ordinavo_persistence::customers::{self, CustomerFields};
 use ordinavo_persistence::grants::{self, NewGrant};
 use ordinavo_persistence::locations::{self, LocationFields};
 use ordinavo_persistence::portal_users::{self, NewPortalUser};
+use ordinavo_persistence::sessions::{self, NewSession};
 use ordinavo_persistence::targets::Priority;
 use ordinavo_persistence::{Db, time};
 use rand::RngExt;
 use secrecy::ExposeSecret;
 
+use crate::auth::tokens;
 use crate::passwords;
 
 /// Customers of the data set.
@@ -37,6 +42,10 @@ pub const CUSTOMERS: usize = 100;
 pub const LOCATIONS_PER_CUSTOMER: usize = 10;
 /// Locations the benchmark user is granted, listed at each of the first two customers.
 pub const GRANTED_PER_CUSTOMER: usize = 5;
+/// Other portal users per customer (each granted its whole customer).
+pub const OTHER_USERS_PER_CUSTOMER: usize = 10;
+/// Sessions of each other portal user.
+pub const SESSIONS_PER_OTHER_USER: usize = 3;
 /// Rows loaded per transaction.
 pub const ROWS_PER_TRANSACTION: usize = 50_000;
 /// The benchmark portal user.
@@ -141,6 +150,7 @@ pub async fn seed(db: &Db, appointments: usize) -> anyhow::Result<ScaleSeed> {
             grants::add_location(tx.exec(), grant, *location).await?;
         }
     }
+    others(&mut tx, &sites, &hash_of_nothing()).await?;
     tx.commit().await?;
 
     // Work items: at least one per location, about one per ten appointments.
@@ -222,6 +232,75 @@ pub async fn seed(db: &Db, appointments: usize) -> anyhow::Result<ScaleSeed> {
         password,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// A password hash no password matches: the other users of the data set never sign in.
+fn hash_of_nothing() -> String {
+    "$argon2id$v=19$m=19456,t=2,p=1$bm90aGluZw$bm90IGEgcmVhbCBoYXNo".into()
+}
+
+/// The other portal users, so that the caller check and the grant rule run against tables of
+/// a realistic size (and their statistics): [`OTHER_USERS_PER_CUSTOMER`] per customer, each
+/// granted its whole customer, each with [`SESSIONS_PER_OTHER_USER`] sessions (the first one
+/// revoked).
+async fn others(
+    tx: &mut ordinavo_persistence::Tx,
+    sites: &[(CustomerId, LocationId)],
+    hash: &str,
+) -> anyhow::Result<()> {
+    let expires_at = time::now() + Duration::days(14);
+    for c in 0..CUSTOMERS {
+        let customer = sites[c * LOCATIONS_PER_CUSTOMER].0;
+        for u in 0..OTHER_USERS_PER_CUSTOMER {
+            let user = portal_users::insert(
+                tx.exec(),
+                &NewPortalUser {
+                    email: format!("user{u}@customer{c:03}.bench.example"),
+                    display_name: format!("Customer {c:03} user {u}"),
+                    locale: Locale::Fr,
+                    status: PortalUserStatus::Active,
+                    password_hash: Some(hash.to_owned()),
+                    contact_id: None,
+                },
+            )
+            .await?;
+            grants::insert(
+                tx.exec(),
+                &NewGrant {
+                    portal_user_id: user,
+                    customer_id: customer,
+                    all_locations: true,
+                    can_submit_requests: true,
+                    can_view_reports: true,
+                    can_download_attachments: false,
+                    expires_at: None,
+                    created_by: None,
+                },
+            )
+            .await?;
+            for k in 0..SESSIONS_PER_OTHER_USER {
+                let session = sessions::insert(
+                    tx.exec(),
+                    &NewSession {
+                        portal_user_id: user,
+                        family_id: None,
+                        refresh_hash: &tokens::hash(&format!(
+                            "bench-{c}-{u}-{k}-{}",
+                            uuid::Uuid::new_v4()
+                        )),
+                        expires_at,
+                        user_agent: Some("bench"),
+                        created_ip: None,
+                    },
+                )
+                .await?;
+                if k == 0 {
+                    sessions::revoke_family(tx.exec(), session.family_id).await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn flush_targets(db: &Db, batch: &mut Vec<BulkTarget>) -> anyhow::Result<usize> {
