@@ -182,15 +182,20 @@ pub async fn list_appointments(
     )
     .await?
     .ok_or(ApiError::Unauthorized)?;
-    Ok(HttpResponse::Ok().json(PageDto {
+    PageDto {
         items: page
             .items
             .into_iter()
             .filter_map(|a| PortalAppointmentDto::new(a, locale))
             .collect(),
         next_cursor: page.next_cursor,
-    }))
+    }
+    .respond(APPOINTMENT_JSON_BYTES)
 }
+
+/// About how many bytes one appointment takes in JSON (~500 measured, plus room for long
+/// titles and names).
+const APPOINTMENT_JSON_BYTES: usize = 640;
 
 /// One appointment.
 #[utoipa::path(
