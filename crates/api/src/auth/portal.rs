@@ -2,6 +2,8 @@
 //! verified (portal key and audience only), then user, session and CURRENT grants are
 //! re-loaded from the database in one round trip: a disabled user, a revoked session or an
 //! expired/deleted grant takes effect on the next request, not at token expiry.
+//! `PortalToken` is the verified token alone, for the one route (the appointments hot path)
+//! whose own statement re-checks the session beside its page.
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
