@@ -150,7 +150,7 @@ pub async fn seed(db: &Db, appointments: usize) -> anyhow::Result<ScaleSeed> {
             grants::add_location(tx.exec(), grant, *location).await?;
         }
     }
-    others(&mut tx, &sites, &hash_of_nothing()).await?;
+    others(&mut tx, &sites, HASH_OF_NOTHING).await?;
     tx.commit().await?;
 
     // Work items: at least one per location, about one per ten appointments.
@@ -235,9 +235,7 @@ pub async fn seed(db: &Db, appointments: usize) -> anyhow::Result<ScaleSeed> {
 }
 
 /// A password hash no password matches: the other users of the data set never sign in.
-fn hash_of_nothing() -> String {
-    "$argon2id$v=19$m=19456,t=2,p=1$bm90aGluZw$bm90IGEgcmVhbCBoYXNo".into()
-}
+const HASH_OF_NOTHING: &str = "$argon2id$v=19$m=19456,t=2,p=1$bm90aGluZw$bm90IGEgcmVhbCBoYXNo";
 
 /// The other portal users, so that the caller check and the grant rule run against tables of
 /// a realistic size (and their statistics): [`OTHER_USERS_PER_CUSTOMER`] per customer, each

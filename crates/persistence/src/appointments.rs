@@ -606,8 +606,8 @@ macro_rules! bind_list {
 }
 
 /// A row of the hot path as the driver decodes it: by position (a tuple), not by column name,
-/// which saves a name lookup per column per row. Order: [`CheckedRow`]'s fields, as selected
-/// by [`checked_page_sql!`].
+/// which saves a name lookup per column per row. Order as selected by [`checked_page_sql!`]:
+/// the caller's locale, then the appointment's columns (all `None` in the empty page's row).
 type CheckedTuple = (
     String,
     Option<Uuid>,
@@ -621,86 +621,35 @@ type CheckedTuple = (
     Option<String>,
 );
 
-/// The appointment columns of a hot-path row (all `None` in the empty page's row); the first
-/// column, the caller's locale, is read once from the first row.
-struct CheckedRow {
-    id: Option<Uuid>,
-    location_id: Option<Uuid>,
-    location_name: Option<String>,
-    location_timezone: Option<String>,
-    title: Option<String>,
-    request_id: Option<Uuid>,
-    starts_at: Option<DateTime<Utc>>,
-    ends_at: Option<DateTime<Utc>>,
-    internal_status: Option<String>,
-}
-
-impl From<CheckedTuple> for CheckedRow {
-    fn from(t: CheckedTuple) -> Self {
-        let (
-            _caller_locale,
-            id,
-            location_id,
-            location_name,
-            location_timezone,
-            title,
-            request_id,
-            starts_at,
-            ends_at,
-            internal_status,
-        ) = t;
-        Self {
-            id,
-            location_id,
-            location_name,
-            location_timezone,
-            title,
-            request_id,
-            starts_at,
-            ends_at,
-            internal_status,
-        }
-    }
-}
-
-impl CheckedRow {
-    /// The appointment of this row; `None` for the empty page's row.
-    fn appointment(self) -> Result<Option<PortalAppointment>, StoreError> {
-        let (
-            Some(id),
-            Some(location_id),
-            Some(location_name),
-            Some(location_timezone),
-            Some(title),
-            Some(starts_at),
-            Some(ends_at),
-            Some(internal_status),
-        ) = (
-            self.id,
-            self.location_id,
-            self.location_name,
-            self.location_timezone,
-            self.title,
-            self.starts_at,
-            self.ends_at,
-            self.internal_status,
-        )
-        else {
-            return Ok(None);
-        };
-        PortalAppointment::try_from(PortalRow {
-            id,
-            location_id,
-            location_name,
-            location_timezone,
-            title,
-            request_id: self.request_id,
-            starts_at,
-            ends_at,
-            internal_status,
-        })
-        .map(Some)
-    }
+/// The appointment of a hot-path row; `None` for the empty page's row.
+fn checked_appointment(row: CheckedTuple) -> Result<Option<PortalAppointment>, StoreError> {
+    let (
+        _caller_locale,
+        Some(id),
+        Some(location_id),
+        Some(location_name),
+        Some(location_timezone),
+        Some(title),
+        request_id,
+        Some(starts_at),
+        Some(ends_at),
+        Some(internal_status),
+    ) = row
+    else {
+        return Ok(None);
+    };
+    PortalAppointment::try_from(PortalRow {
+        id,
+        location_id,
+        location_name,
+        location_timezone,
+        title,
+        request_id,
+        starts_at,
+        ends_at,
+        internal_status,
+    })
+    .map(Some)
 }
 
 /// A page of the hot path with the caller's locale, as re-read by the same statement.
@@ -735,7 +684,7 @@ pub async fn portal_list(
     let locale = parse_enum(&first.0)?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        items.extend(CheckedRow::from(row).appointment()?);
+        items.extend(checked_appointment(row)?);
     }
     Ok(Some(CallerPage {
         locale,
